@@ -1,1 +1,2 @@
-//! placeholder
+//! Conformance harness, test-vector runners and the `appsync` command.
+pub mod vectors;

@@ -1,0 +1,9 @@
+//! Test-vector runners.
+//!
+//! * [`rfc9420`]: the MLS working group's passive-client vectors, run through
+//!   a client that has the AppSync rules installed, to show that installing
+//!   them does not break ordinary MLS.
+//! * [`hexbytes`]: the hex-string encoding shared by every vector file.
+
+pub mod hexbytes;
+pub mod rfc9420;
