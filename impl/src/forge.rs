@@ -1,0 +1,293 @@
+//! A forging adversary for tests and the conformance harness (cargo feature
+//! `forge`).
+//!
+//! Honest members must reject what this module builds:
+//!
+//! * [`forge_commit`] makes a member commit a [`ForgeryKind`] while its rules
+//!   let everything through on Send (the receive side stays honest);
+//! * [`external_commit_with_app_sync`] makes a non-member join by external
+//!   commit carrying an AppSync (a NewMemberCommit sender, R7);
+//! * [`unauthorized_app_sync_proposal`] hand-builds a PublicMessage AppSync
+//!   proposal signed by a key the group does not list (R7, R9).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use mls_rs::client_builder::MlsConfig;
+use mls_rs::error::MlsError;
+use mls_rs::group::proposal::Proposal;
+use mls_rs::group::{GroupContext, Sender};
+use mls_rs::mls_rules::{CommitSource, ProposalBundle, ProposalSource};
+use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, Group, MlsMessage};
+use mls_rs_crypto_rustcrypto::RustCryptoProvider;
+use tls_codec::VLBytes;
+
+use crate::client::{AppSyncClient, AppSyncGroup, AppSyncGroupExt};
+use crate::codec::{self, AppSync, CodecError};
+use crate::constants::APP_SYNC_PROPOSAL_TYPE;
+use crate::error::AppSyncError;
+use crate::extension::application_states;
+use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
+use crate::rules::{AppSyncRules, UnknownIdPolicy, apply_app_sync, inject_application_states};
+
+/// How the Send side behaves while forging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ForgeMode {
+    /// No validation; apply every AppSync in bundle order (creating unknown
+    /// ids) unless a GroupContextExtensions proposal is present.
+    PassThroughApply = 1,
+    /// No validation and no application: the commit carries AppSyncs that
+    /// the committer's own next GroupContext does not reflect.
+    PassThroughSkip = 2,
+}
+
+/// Shared switch read by [`AppSyncRules`] on Send.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ForgeSwitch(Arc<AtomicU8>);
+
+impl ForgeSwitch {
+    pub(crate) fn mode(&self) -> Option<ForgeMode> {
+        match self.0.load(Ordering::SeqCst) {
+            1 => Some(ForgeMode::PassThroughApply),
+            2 => Some(ForgeMode::PassThroughSkip),
+            _ => None,
+        }
+    }
+
+    fn set(&self, mode: Option<ForgeMode>) {
+        self.0.store(mode.map_or(0, |m| m as u8), Ordering::SeqCst);
+    }
+}
+
+/// Turns forging on for as long as it lives; back to honest on drop, even
+/// if commit building fails.
+struct ForgeGuard<'a>(&'a ForgeSwitch);
+
+impl<'a> ForgeGuard<'a> {
+    fn new(switch: &'a ForgeSwitch, mode: ForgeMode) -> Self {
+        switch.set(Some(mode));
+        Self(switch)
+    }
+}
+
+impl Drop for ForgeGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(None);
+    }
+}
+
+/// The Send side of a forging committer.
+pub(crate) fn forged_send(
+    mode: ForgeMode,
+    source: &CommitSource,
+    context: &GroupContext,
+    mut bundle: ProposalBundle,
+) -> Result<ProposalBundle, AppSyncError> {
+    if mode == ForgeMode::PassThroughSkip {
+        return Ok(bundle);
+    }
+    let mut states = application_states(&context.extensions)
+        .map_err(AppSyncError::MalformedApplicationStates)?;
+    let mut any = false;
+    for info in bundle
+        .custom_proposals()
+        .iter()
+        .filter(|p| is_app_sync(&p.proposal))
+    {
+        if let Ok(app_sync) = decode_app_sync(&info.proposal) {
+            apply_app_sync(&mut states, &app_sync, UnknownIdPolicy::Create)?;
+            any = true;
+        }
+    }
+    let has_gce = bundle
+        .group_context_ext_proposals()
+        .iter()
+        .any(|p| p.source != ProposalSource::Local);
+    if any && !has_gce {
+        let committer = match source {
+            CommitSource::ExistingMember(member) => Sender::Member(member.index),
+            CommitSource::NewMember(_) => Sender::NewMemberCommit,
+        };
+        inject_application_states(&mut bundle, committer, context, states)?;
+    }
+    Ok(bundle)
+}
+
+/// The rule-breaking commits a forging member can make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ForgeryKind {
+    /// An AppSync and a GroupContextExtensions proposal in one commit (R4).
+    AppSyncWithGce,
+    /// Two AppSyncs for the same id (R5).
+    DuplicateId,
+    /// An AppSync for an id without an entry (R3).
+    UnknownId,
+    /// A valid AppSync that the committer does not apply to its own next
+    /// GroupContext (R9: receivers see a confirmation tag mismatch).
+    UnappliedAppSync,
+}
+
+/// Why a forgery could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ForgeError {
+    /// mls-rs refused to build it.
+    #[error(transparent)]
+    Mls(#[from] MlsError),
+    /// Encoding failed.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// The forgery needs an existing application id and the group has none.
+    #[error("the group has no application state to target")]
+    NoApplicationState,
+    /// The crypto provider failed.
+    #[error("crypto provider: {0}")]
+    Crypto(String),
+}
+
+/// Build, as the member owning `group`, a commit of kind `kind` that skips
+/// the Send-side rules. `rules` must be the rules installed on that member's
+/// client ([`AppSyncClient::rules`]).
+///
+/// The commit is not applied: the forger's group stays where it was, so the
+/// test can go on with it. Cached by-reference proposals are included, as
+/// mls-rs always does.
+pub fn forge_commit<C: MlsConfig>(
+    rules: &AppSyncRules,
+    group: &mut Group<C>,
+    kind: ForgeryKind,
+) -> Result<MlsMessage, ForgeError> {
+    let states = group.application_states()?;
+    let known = states.first().map(|s| s.application_id());
+    let known = || known.ok_or(ForgeError::NoApplicationState);
+    let unknown = (0..=u32::MAX)
+        .find(|id| states.iter().all(|s| s.application_id() != *id))
+        .ok_or(ForgeError::NoApplicationState)?;
+
+    let (app_syncs, gce, mode) = match kind {
+        ForgeryKind::AppSyncWithGce => (
+            vec![AppSync::new(known()?, b"forged-with-gce".to_vec())],
+            Some(group.context().extensions.clone()),
+            ForgeMode::PassThroughApply,
+        ),
+        ForgeryKind::DuplicateId => (
+            vec![
+                AppSync::new(known()?, b"forged-first".to_vec()),
+                AppSync::new(known()?, b"forged-second".to_vec()),
+            ],
+            None,
+            ForgeMode::PassThroughApply,
+        ),
+        ForgeryKind::UnknownId => (
+            vec![AppSync::new(unknown, b"forged-unknown".to_vec())],
+            None,
+            ForgeMode::PassThroughApply,
+        ),
+        ForgeryKind::UnappliedAppSync => (
+            vec![AppSync::new(known()?, b"forged-unapplied".to_vec())],
+            None,
+            ForgeMode::PassThroughSkip,
+        ),
+    };
+
+    let _guard = ForgeGuard::new(&rules.forge, mode);
+    let mut builder = group.commit_builder();
+    for app_sync in &app_syncs {
+        builder = builder.custom_proposal(to_custom_proposal(app_sync)?);
+    }
+    if let Some(extensions) = gce {
+        builder = builder.raw_proposal(Proposal::GroupContextExtensions(extensions));
+    }
+    let output = builder.build()?;
+    group.clear_pending_commit();
+    Ok(output.commit_message)
+}
+
+/// Make `joiner` (not a member) join by external commit carrying `app_sync`
+/// by value, bypassing its own Send-side rules. `group_info` must allow
+/// external commits (`Group::group_info_message_allowing_ext_commit(true)`).
+///
+/// Returns the joiner's group (which believes the commit succeeded) and the
+/// commit to deliver. Honest members reject it: a NewMemberCommit sender is
+/// not authorized to send AppSync (R7).
+pub fn external_commit_with_app_sync(
+    joiner: &AppSyncClient,
+    group_info: MlsMessage,
+    app_sync: &AppSync,
+) -> Result<(AppSyncGroup, MlsMessage), ForgeError> {
+    let _guard = ForgeGuard::new(&joiner.rules().forge, ForgeMode::PassThroughApply);
+    let (group, commit) = joiner
+        .mls_client()
+        .external_commit_builder()?
+        .with_custom_proposal(to_custom_proposal(app_sync)?)
+        .build(group_info)?;
+    Ok((group, commit))
+}
+
+/// Who a hand-built proposal claims to come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ForgedSender {
+    /// `external_senders[index]`, signed with a key that is not the listed one
+    /// (or an index past the end of the list).
+    External(u32),
+    /// A prospective member (RFC 9420 allows only Add from this sender).
+    NewMemberProposal,
+}
+
+/// Hand-build a PublicMessage carrying `app_sync` as a proposal of `group_id`
+/// at `epoch`, from `sender`, signed with a fresh key that the group does not
+/// know. mls-rs cannot produce this (its `ExternalGroup` refuses unlisted
+/// signers), hence the manual encoding (RFC 9420, section 6).
+pub fn unauthorized_app_sync_proposal(
+    group_id: &[u8],
+    epoch: u64,
+    cipher_suite: CipherSuite,
+    sender: ForgedSender,
+    app_sync: &AppSync,
+) -> Result<MlsMessage, ForgeError> {
+    const MLS10: u16 = 1;
+    const PUBLIC_MESSAGE: u16 = 1;
+    const CONTENT_PROPOSAL: u8 = 2;
+
+    // FramedContent
+    let mut content = codec::encode(&VLBytes::new(group_id.to_vec()))?;
+    content.extend_from_slice(&epoch.to_be_bytes());
+    match sender {
+        ForgedSender::External(index) => {
+            content.push(2);
+            content.extend_from_slice(&index.to_be_bytes());
+        }
+        ForgedSender::NewMemberProposal => content.push(3),
+    }
+    content.extend(codec::encode(&VLBytes::new(Vec::new()))?); // authenticated_data
+    content.push(CONTENT_PROPOSAL);
+    content.extend_from_slice(&APP_SYNC_PROPOSAL_TYPE.raw_value().to_be_bytes());
+    content.extend(codec::encode(&VLBytes::new(codec::encode(app_sync)?))?);
+
+    // FramedContentTBS: no GroupContext for external / new-member-proposal senders.
+    let mut tbs = Vec::new();
+    tbs.extend_from_slice(&MLS10.to_be_bytes());
+    tbs.extend_from_slice(&PUBLIC_MESSAGE.to_be_bytes());
+    tbs.extend_from_slice(&content);
+    let mut sign_content = codec::encode(&VLBytes::new(b"MLS 1.0 FramedContentTBS".to_vec()))?;
+    sign_content.extend(codec::encode(&VLBytes::new(tbs))?);
+
+    let provider = RustCryptoProvider::default()
+        .cipher_suite_provider(cipher_suite)
+        .ok_or_else(|| ForgeError::Crypto(format!("unsupported cipher suite {cipher_suite:?}")))?;
+    let (secret, _public) = provider
+        .signature_key_generate()
+        .map_err(|e| ForgeError::Crypto(format!("{e:?}")))?;
+    let signature = provider
+        .sign(&secret, &sign_content)
+        .map_err(|e| ForgeError::Crypto(format!("{e:?}")))?;
+
+    // MLSMessage { version, wire_format, PublicMessage { content, auth } };
+    // no membership tag for non-member senders.
+    let mut message = Vec::new();
+    message.extend_from_slice(&MLS10.to_be_bytes());
+    message.extend_from_slice(&PUBLIC_MESSAGE.to_be_bytes());
+    message.extend_from_slice(&content);
+    message.extend(codec::encode(&VLBytes::new(signature))?);
+    Ok(MlsMessage::from_bytes(&message)?)
+}

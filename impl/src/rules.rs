@@ -1,0 +1,584 @@
+//! [`AppSyncRules`]: the `MlsRules` that give AppSync its meaning in mls-rs.
+//!
+//! mls-rs calls [`MlsRules::filter_proposals`] on the committer
+//! (`CommitDirection::Send`) and on every receiver (`CommitDirection::Receive`)
+//! with the proposals of a commit, before it applies them. This hook is the
+//! only place AppSync is interpreted. It validates the AppSyncs, applies them
+//! in order to a copy of the current `application_states`, and adds one
+//! GroupContextExtensions proposal with `ProposalSource::Local` carrying the
+//! result. Local proposals are applied but never sent, so the wire carries
+//! the AppSyncs alone and every member computes the same next GroupContext.
+//!
+//! Each rule is enforced in exactly one function:
+//!
+//! | rule | function |
+//! |------|----------|
+//! | R3 | [`apply_app_sync`] |
+//! | R4 | [`enforce_no_gce_with_app_sync`] |
+//! | R5 | [`enforce_one_per_application_id`] (at most one per id) and [`application_order`] (order) |
+//! | R6 | [`AppSyncRules::custom_proposal_requires_update_path`] |
+//! | R7 | [`check_sender_authorized`] |
+//! | R8 | [`AppSyncRules::encryption_options`] |
+//! | R9 | [`inject_application_states`] |
+//!
+//! # Receive and Send
+//!
+//! On Receive any violation rejects the commit: mls-rs then leaves the group
+//! state unchanged. Checks run in this order, which decides the reported
+//! reason when a commit breaks several rules: malformed body (R2), sender
+//! (R7), GroupContextExtensions (R4), duplicate id (R5), unknown id (R3).
+//!
+//! On Send the same functions run, but a proposal that came by reference
+//! (someone else's cached proposal) and breaks a rule is dropped, so one bad
+//! cached proposal never blocks a commit, while a proposal the committer
+//! added by value makes commit building fail with the typed error.
+//!
+//! # Canonical order on Send
+//!
+//! With `std`, mls-rs keeps cached proposals in a `HashMap`, so they reach
+//! this hook in an arbitrary order. To make the committer deterministic, the
+//! Send side first sorts the AppSyncs: by-reference ones by (sender: members
+//! by leaf index, then external senders by index; `application_id`;
+//! `new_state` bytes), then the by-value ones in the order the caller gave.
+//! Per `application_id` it keeps the by-value AppSync if there is one, else
+//! the first by-reference one. The survivors go on the wire in that order,
+//! which is also the order in which every receiver applies them (R5).
+//!
+//! A by-reference GroupContextExtensions proposal next to a surviving AppSync
+//! is dropped. A by-value GroupContextExtensions proposal next to a by-value
+//! AppSync is an error; next to by-reference AppSyncs only, the committer's
+//! own proposal wins and those AppSyncs are dropped.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use mls_rs::MlsRules;
+use mls_rs::client_builder::PaddingMode;
+use mls_rs::extension::built_in::ExternalSendersExt;
+use mls_rs::group::proposal::{CustomProposal, Proposal};
+use mls_rs::group::{GroupContext, Roster, Sender};
+use mls_rs::mls_rules::{
+    CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle, ProposalInfo,
+    ProposalSource,
+};
+
+use crate::codec::{AppSync, ApplicationState};
+use crate::error::AppSyncError;
+use crate::extension::{application_states, with_application_states};
+use crate::fault::Fault;
+use crate::proposal::{decode_app_sync, is_app_sync};
+
+/// What to do with an AppSync whose `application_id` has no entry (R3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnknownIdPolicy {
+    /// The proposal list is invalid (this crate's reading of the draft's
+    /// "identify ... which contains the same applicationId"). Default.
+    #[default]
+    Reject,
+    /// Append a new entry at the end of the list (the reading taken by the
+    /// successor text, AppDataUpdate). The list is not re-sorted.
+    Create,
+}
+
+/// Whether this member sends its handshake messages (proposals and
+/// commits) as PublicMessage or PrivateMessage (R8).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum WireFormatPolicy {
+    /// PublicMessage: readable by intermediaries, e.g. to enforce policy.
+    Public,
+    /// PrivateMessage: confidential to the group. The draft says
+    /// applications "should generally prefer" it. Default.
+    #[default]
+    Private,
+}
+
+/// The `MlsRules` implementing AppSync (R3 to R9). Install it on every client.
+///
+/// Cloning shares the wire-format switch (and, with the `forge` feature, the
+/// forging switch): mls-rs clones the rules into every group of a client, and
+/// the application keeps a clone to choose the wire format per message.
+#[derive(Clone, Debug, Default)]
+pub struct AppSyncRules {
+    unknown_id_policy: UnknownIdPolicy,
+    private_handshake: Arc<AtomicBool>,
+    #[cfg(feature = "fault-injection")]
+    fault: Option<Fault>,
+    #[cfg(feature = "forge")]
+    pub(crate) forge: crate::forge::ForgeSwitch,
+}
+
+impl AppSyncRules {
+    /// Rules with the defaults: unknown ids rejected, PrivateMessage.
+    pub fn new() -> Self {
+        let rules = Self::default();
+        rules.set_wire_format(WireFormatPolicy::default());
+        rules
+    }
+
+    /// Choose the reading of R3 for unknown ids.
+    pub fn with_unknown_id_policy(mut self, policy: UnknownIdPolicy) -> Self {
+        self.unknown_id_policy = policy;
+        self
+    }
+
+    /// Choose the initial wire format (R8).
+    pub fn with_wire_format(self, policy: WireFormatPolicy) -> Self {
+        self.set_wire_format(policy);
+        self
+    }
+
+    /// Switch the wire format of the next handshake messages (R8). Affects
+    /// every group of the client these rules were installed on.
+    pub fn set_wire_format(&self, policy: WireFormatPolicy) {
+        self.private_handshake
+            .store(policy == WireFormatPolicy::Private, Ordering::SeqCst);
+    }
+
+    /// The current wire format (R8).
+    pub fn wire_format(&self) -> WireFormatPolicy {
+        if self.private_handshake.load(Ordering::SeqCst) {
+            WireFormatPolicy::Private
+        } else {
+            WireFormatPolicy::Public
+        }
+    }
+
+    /// The reading of R3 in force.
+    pub fn unknown_id_policy(&self) -> UnknownIdPolicy {
+        self.unknown_id_policy
+    }
+
+    /// Make these rules wrong on purpose (see [`Fault`]).
+    #[cfg(feature = "fault-injection")]
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// The seeded fault, if any.
+    #[cfg(feature = "fault-injection")]
+    pub fn fault(&self) -> Option<Fault> {
+        self.fault
+    }
+
+    /// Whether `fault` is seeded. Always false without `fault-injection`.
+    fn faulty(&self, fault: Fault) -> bool {
+        #[cfg(feature = "fault-injection")]
+        {
+            self.fault == Some(fault)
+        }
+        #[cfg(not(feature = "fault-injection"))]
+        {
+            let _ = fault;
+            false
+        }
+    }
+}
+
+/// An AppSync found in the bundle, with how it got there.
+#[derive(Clone, Debug)]
+struct Candidate {
+    app_sync: AppSync,
+    sender: Sender,
+    source: ProposalSource,
+    proposal: CustomProposal,
+}
+
+impl Candidate {
+    fn by_reference(&self) -> bool {
+        matches!(self.source, ProposalSource::ByReference(_))
+    }
+}
+
+/// The disposition of a proposal that breaks a rule: on Receive the commit is
+/// rejected; on Send a by-reference proposal is dropped (`Ok`) and a by-value
+/// one fails commit building.
+fn on_violation(
+    direction: CommitDirection,
+    source: &ProposalSource,
+    error: AppSyncError,
+) -> Result<(), AppSyncError> {
+    match (direction, source) {
+        (CommitDirection::Send, ProposalSource::ByReference(_)) => Ok(()),
+        _ => Err(error),
+    }
+}
+
+/// R7, R9: only members and authorized external senders may send AppSync.
+///
+/// Draft: "An AppSync proposal can be sent by an authorized external sender."
+/// and "Nobody outside the group can make changes to the application state".
+/// A member is a leaf of the current roster; an authorized external sender is
+/// an index into the group's `external_senders` extension. New members
+/// (NewMemberCommit, i.e. external commits, and NewMemberProposal) are not
+/// authorized: the draft does not say they are.
+pub fn check_sender_authorized(
+    sender: &Sender,
+    roster: &Roster,
+    context: &GroupContext,
+) -> Result<(), AppSyncError> {
+    let authorized = match sender {
+        Sender::Member(index) => roster.member_with_index(*index).is_ok(),
+        Sender::External(index) => context
+            .extensions
+            .get_as::<ExternalSendersExt>()
+            .ok()
+            .flatten()
+            .is_some_and(|ext| (*index as usize) < ext.allowed_senders.len()),
+        _ => false,
+    };
+    if authorized {
+        Ok(())
+    } else {
+        Err(AppSyncError::UnauthorizedSender { sender: *sender })
+    }
+}
+
+/// R4: no GroupContextExtensions proposal next to an AppSync.
+///
+/// Draft: "A proposal list that contains both an AppSync proposal and a
+/// GroupContextExtensions proposal is invalid."
+///
+/// Receive: any GroupContextExtensions proposal that came on the wire, next
+/// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
+/// by-value one is an error next to a by-value AppSync, and makes the
+/// by-reference AppSyncs drop otherwise.
+pub fn enforce_no_gce_with_app_sync(
+    direction: CommitDirection,
+    bundle: &mut ProposalBundle,
+    app_syncs: &mut Vec<AppSyncCandidate>,
+) -> Result<(), AppSyncError> {
+    let wire_gce = |p: &ProposalInfo<mls_rs::ExtensionList>| p.source != ProposalSource::Local;
+    if app_syncs.is_empty() || !bundle.group_context_ext_proposals().iter().any(wire_gce) {
+        return Ok(());
+    }
+    if direction == CommitDirection::Receive {
+        return Err(AppSyncError::AppSyncWithGroupContextExtensions);
+    }
+    bundle.retain_by_type::<mls_rs::ExtensionList, _, _>(|p| {
+        Ok::<_, AppSyncError>(!matches!(p.source, ProposalSource::ByReference(_)))
+    })?;
+    if bundle.group_context_ext_proposals().iter().any(wire_gce) {
+        if app_syncs.iter().any(|c| !c.0.by_reference()) {
+            return Err(AppSyncError::AppSyncWithGroupContextExtensions);
+        }
+        app_syncs.clear();
+    }
+    Ok(())
+}
+
+/// R5 (at most one per id): "no more than one AppSync proposal per
+/// `applicationId`".
+///
+/// Draft: "a proposal list in a Commit MAY contain more than one AppSync
+/// proposal, but no more than one AppSync proposal per `applicationId`."
+///
+/// Receive: a repeated id rejects the commit. Send (input in canonical
+/// order): a by-value AppSync wins over by-reference ones for its id, two
+/// by-value ones are an error, and among by-reference ones the first wins.
+pub fn enforce_one_per_application_id(
+    direction: CommitDirection,
+    app_syncs: Vec<AppSyncCandidate>,
+) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
+    let mut kept: Vec<Option<AppSyncCandidate>> = Vec::with_capacity(app_syncs.len());
+    let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
+    for candidate in app_syncs {
+        let id = candidate.0.app_sync.application_id();
+        let duplicate = AppSyncError::DuplicateApplicationId { application_id: id };
+        let Some(&slot) = slot_of_id.get(&id) else {
+            slot_of_id.insert(id, kept.len());
+            kept.push(Some(candidate));
+            continue;
+        };
+        if direction == CommitDirection::Receive {
+            return Err(duplicate);
+        }
+        let earlier_by_reference = kept[slot].as_ref().is_some_and(|c| c.0.by_reference());
+        if candidate.0.by_reference() {
+            // An earlier proposal (by reference, or by value) already holds the id.
+            continue;
+        }
+        if !earlier_by_reference {
+            return Err(duplicate);
+        }
+        // The committer's own AppSync replaces the cached one; it keeps its
+        // place among the by-value proposals, after all by-reference ones.
+        kept[slot] = None;
+        slot_of_id.insert(id, kept.len());
+        kept.push(Some(candidate));
+    }
+    Ok(kept.into_iter().flatten().collect())
+}
+
+/// R5 (order): "The proposals are applied in the order that they are sent in
+/// the Commit."
+///
+/// Receive: wire order. Send: the canonical order described in the module
+/// documentation, which then becomes the wire order.
+pub fn application_order(
+    direction: CommitDirection,
+    mut app_syncs: Vec<AppSyncCandidate>,
+) -> Vec<AppSyncCandidate> {
+    if direction == CommitDirection::Send {
+        // Stable sort: by-value proposals keep the caller's order.
+        app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
+    }
+    app_syncs
+}
+
+/// Sort key of the canonical Send order: all by-reference proposals first,
+/// sorted by sender, id and state; then the by-value ones (equal keys).
+fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
+    if !candidate.by_reference() {
+        return (1, 0, 0, 0, Vec::new());
+    }
+    let (rank, index) = match candidate.sender {
+        Sender::Member(index) => (0, index),
+        Sender::External(index) => (1, index),
+        _ => (2, 0),
+    };
+    (
+        0,
+        rank,
+        index,
+        candidate.app_sync.application_id(),
+        candidate.app_sync.new_state().to_vec(),
+    )
+}
+
+/// R3: apply one AppSync to `states`.
+///
+/// Draft: "Identify an `application_states` GroupContext extension which
+/// contains the same `applicationId` state as the AppSync proposal" and
+/// "Replace the contents of `state` in the relevant `applicationId` with the
+/// `new_state` in the Proposal."
+///
+/// An id without an entry is an error under [`UnknownIdPolicy::Reject`] and
+/// appends an entry under [`UnknownIdPolicy::Create`]. On error `states` is
+/// unchanged.
+pub fn apply_app_sync(
+    states: &mut Vec<ApplicationState>,
+    app_sync: &AppSync,
+    policy: UnknownIdPolicy,
+) -> Result<(), AppSyncError> {
+    let id = app_sync.application_id();
+    match states.iter_mut().find(|s| s.application_id() == id) {
+        Some(entry) => entry.set_state(app_sync.new_state()),
+        None if policy == UnknownIdPolicy::Create => {
+            states.push(ApplicationState::new(id, app_sync.new_state()))
+        }
+        None => return Err(AppSyncError::UnknownApplicationId { application_id: id }),
+    }
+    Ok(())
+}
+
+/// R9 (and R4's "a GroupContextExtensions proposal is not necessary"): put
+/// the new `application_states` into the next GroupContext.
+///
+/// Draft: "Note that the `application_states` extension is updated directly
+/// by AppSync proposals" and, in the security considerations, "the members
+/// of an MLS group agree on application state": the GroupContext enters the
+/// key schedule, so members that disagree derive different keys.
+///
+/// Adds one GroupContextExtensions proposal with `ProposalSource::Local`: it
+/// is applied by mls-rs but never transmitted.
+pub fn inject_application_states(
+    bundle: &mut ProposalBundle,
+    committer: Sender,
+    context: &GroupContext,
+    states: Vec<ApplicationState>,
+) -> Result<(), AppSyncError> {
+    let extensions = with_application_states(&context.extensions, states)
+        .map_err(AppSyncError::MalformedApplicationStates)?;
+    bundle.add(
+        Proposal::GroupContextExtensions(extensions),
+        committer,
+        ProposalSource::Local,
+    );
+    Ok(())
+}
+
+/// An AppSync of the bundle as the rule functions see it (opaque to callers).
+#[derive(Clone, Debug)]
+pub struct AppSyncCandidate(Candidate);
+
+impl AppSyncRules {
+    /// Decode the AppSyncs of the bundle and check their senders (R2, R7).
+    fn candidates(
+        &self,
+        direction: CommitDirection,
+        bundle: &ProposalBundle,
+        roster: &Roster,
+        context: &GroupContext,
+    ) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
+        let mut out = Vec::new();
+        for info in bundle
+            .custom_proposals()
+            .iter()
+            .filter(|p| is_app_sync(&p.proposal))
+        {
+            let app_sync = match decode_app_sync(&info.proposal) {
+                Ok(app_sync) => app_sync,
+                Err(error) => {
+                    on_violation(
+                        direction,
+                        &info.source,
+                        AppSyncError::MalformedAppSync(error),
+                    )?;
+                    continue;
+                }
+            };
+            if !self.faulty(Fault::AcceptUnauthorizedSender) {
+                if let Err(error) = check_sender_authorized(&info.sender, roster, context) {
+                    on_violation(direction, &info.source, error)?;
+                    continue;
+                }
+            }
+            out.push(AppSyncCandidate(Candidate {
+                app_sync,
+                sender: info.sender,
+                source: info.source.clone(),
+                proposal: info.proposal.clone(),
+            }));
+        }
+        Ok(out)
+    }
+
+    /// Apply the surviving AppSyncs in order (R3, R5); on Send a by-reference
+    /// AppSync that cannot be applied is dropped.
+    fn apply_all(
+        &self,
+        direction: CommitDirection,
+        mut states: Vec<ApplicationState>,
+        app_syncs: Vec<AppSyncCandidate>,
+    ) -> Result<(Vec<ApplicationState>, Vec<AppSyncCandidate>), AppSyncError> {
+        let policy = if self.faulty(Fault::AcceptUnknownId) {
+            UnknownIdPolicy::Create
+        } else {
+            self.unknown_id_policy
+        };
+        let mut order: Vec<AppSyncCandidate> = app_syncs;
+        if self.faulty(Fault::ApplyInReverseOrder) {
+            order.reverse();
+        }
+        let mut applied = Vec::with_capacity(order.len());
+        for candidate in order {
+            match apply_app_sync(&mut states, &candidate.0.app_sync, policy) {
+                Ok(()) => applied.push(candidate),
+                Err(error) => on_violation(direction, &candidate.0.source, error)?,
+            }
+        }
+        if self.faulty(Fault::ApplyInReverseOrder) {
+            applied.reverse();
+        }
+        Ok((states, applied))
+    }
+}
+
+/// The sender to attribute the local GroupContextExtensions proposal to.
+fn committer_sender(source: &CommitSource) -> Sender {
+    match source {
+        CommitSource::ExistingMember(member) => Sender::Member(member.index),
+        CommitSource::NewMember(_) => Sender::NewMemberCommit,
+    }
+}
+
+/// Replace the AppSyncs of the bundle by `survivors`, in that order.
+fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[AppSyncCandidate]) {
+    let _ = bundle.retain_custom(|p| Ok::<_, AppSyncError>(!is_app_sync(&p.proposal)));
+    for candidate in survivors {
+        let c = &candidate.0;
+        bundle.add(
+            Proposal::Custom(c.proposal.clone()),
+            c.sender,
+            c.source.clone(),
+        );
+    }
+}
+
+impl MlsRules for AppSyncRules {
+    type Error = AppSyncError;
+
+    fn filter_proposals(
+        &self,
+        direction: CommitDirection,
+        source: CommitSource,
+        roster: &Roster,
+        context: &GroupContext,
+        mut bundle: ProposalBundle,
+    ) -> Result<ProposalBundle, AppSyncError> {
+        #[cfg(feature = "forge")]
+        if direction == CommitDirection::Send {
+            if let Some(mode) = self.forge.mode() {
+                return crate::forge::forged_send(mode, &source, context, bundle);
+            }
+        }
+        if !bundle
+            .custom_proposals()
+            .iter()
+            .any(|p| is_app_sync(&p.proposal))
+        {
+            return Ok(bundle);
+        }
+        let states = application_states(&context.extensions)
+            .map_err(AppSyncError::MalformedApplicationStates)?;
+
+        let candidates = self.candidates(direction, &bundle, roster, context)?;
+        let mut candidates = application_order(direction, candidates);
+        if !self.faulty(Fault::AcceptAppSyncWithGce) {
+            enforce_no_gce_with_app_sync(direction, &mut bundle, &mut candidates)?;
+        }
+        let candidates = if self.faulty(Fault::AcceptDuplicateIds) {
+            candidates
+        } else {
+            enforce_one_per_application_id(direction, candidates)?
+        };
+        let (new_states, survivors) = self.apply_all(direction, states, candidates)?;
+
+        if direction == CommitDirection::Send {
+            rewrite_app_syncs(&mut bundle, &survivors);
+        }
+        let wire_gce_left = bundle
+            .group_context_ext_proposals()
+            .iter()
+            .any(|p| p.source != ProposalSource::Local);
+        // With a GroupContextExtensions proposal still present (only possible
+        // under Fault::AcceptAppSyncWithGce), that proposal decides the new
+        // extensions: adding a second one would make mls-rs refuse the list.
+        if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
+            inject_application_states(&mut bundle, committer_sender(&source), context, new_states)?;
+        }
+        Ok(bundle)
+    }
+
+    fn commit_options(
+        &self,
+        _: &Roster,
+        _: &GroupContext,
+        _: &ProposalBundle,
+    ) -> Result<CommitOptions, AppSyncError> {
+        Ok(CommitOptions::new())
+    }
+
+    /// R8: "The application data synchronized via this mechanism may or may
+    /// not be confidential to the group, depending on whether the AppSync
+    /// proposal is sent as an MLS PublicMessage or PrivateMessage."
+    ///
+    /// The application chooses with [`AppSyncRules::set_wire_format`].
+    fn encryption_options(
+        &self,
+        _: &Roster,
+        _: &GroupContext,
+    ) -> Result<EncryptionOptions, AppSyncError> {
+        let private = self.wire_format() == WireFormatPolicy::Private;
+        Ok(EncryptionOptions::new(private, PaddingMode::None))
+    }
+
+    /// R6: "AppSync proposals do not need to contain an UpdatePath."
+    ///
+    /// Other custom proposal types keep the conservative mls-rs default.
+    fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
+        !is_app_sync(proposal)
+    }
+}
