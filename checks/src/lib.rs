@@ -1,2 +1,3 @@
 //! Conformance harness, test-vector runners and the `appsync` command.
+pub mod cli;
 pub mod vectors;

@@ -24,6 +24,7 @@ use mls_rs::time::MlsTime;
 use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, MlsMessage};
 use mls_rs_core::crypto::HpkeSecretKey;
 use mls_rs_core::key_package::KeyPackageData;
+use mls_rs_crypto_awslc::AwsLcCryptoProvider;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use serde::Deserialize;
 
@@ -170,13 +171,36 @@ pub fn load(path: &Path) -> Result<Vec<PassiveClientCase>, PassiveClientError> {
     Ok(serde_json::from_str(&text)?)
 }
 
-/// Runs every case of a vector file.
-pub fn run_file(path: &Path) -> Result<FileReport, PassiveClientError> {
+/// The crypto provider a run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Provider {
+    /// `mls-rs-crypto-rustcrypto` (pure Rust): suites 1, 2, 3, 7.
+    RustCrypto,
+    /// `mls-rs-crypto-awslc` (AWS-LC): suites 1, 2, 3, 5, 7.
+    AwsLc,
+}
+
+impl Provider {
+    /// The crate name, for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::RustCrypto => "mls-rs-crypto-rustcrypto",
+            Provider::AwsLc => "mls-rs-crypto-awslc",
+        }
+    }
+}
+
+/// Runs every case of a vector file with one crypto provider.
+pub fn run_file(path: &Path, provider: Provider) -> Result<FileReport, PassiveClientError> {
     let cases = load(path)?;
     let mut report = FileReport::default();
     for (index, case) in cases.iter().enumerate() {
         let tally = report.by_suite.entry(case.cipher_suite).or_default();
-        match run_case(case) {
+        let outcome = match provider {
+            Provider::RustCrypto => run_case(case, RustCryptoProvider::default(), provider),
+            Provider::AwsLc => run_case(case, AwsLcCryptoProvider::default(), provider),
+        };
+        match outcome {
             CaseOutcome::Passed => {
                 tally.run += 1;
                 tally.passed += 1;
@@ -195,17 +219,36 @@ pub fn run_file(path: &Path) -> Result<FileReport, PassiveClientError> {
     Ok(report)
 }
 
-/// Runs one case.
-pub fn run_case(case: &PassiveClientCase) -> CaseOutcome {
+/// The RFC 9420 name of a cipher suite, for skip reasons.
+fn suite_name(suite: u16) -> &'static str {
+    match suite {
+        1 => "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+        2 => "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
+        3 => "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+        4 => "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448",
+        5 => "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
+        6 => "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448",
+        7 => "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+        _ => "an unknown suite",
+    }
+}
+
+/// Runs one case with the given crypto provider.
+pub fn run_case<C: CryptoProvider + Clone>(
+    case: &PassiveClientCase,
+    crypto: C,
+    provider: Provider,
+) -> CaseOutcome {
     let suite = CipherSuite::from(case.cipher_suite);
-    let crypto = RustCryptoProvider::default();
-    let Some(provider) = crypto.cipher_suite_provider(suite) else {
+    let Some(suite_provider) = crypto.cipher_suite_provider(suite) else {
         return CaseOutcome::Skipped(format!(
-            "mls-rs-crypto-rustcrypto does not implement cipher suite {}",
-            case.cipher_suite
+            "{} does not implement suite {} ({})",
+            provider.name(),
+            case.cipher_suite,
+            suite_name(case.cipher_suite),
         ));
     };
-    match run_supported_case(case, suite, &provider) {
+    match run_supported_case(case, suite, &suite_provider, crypto) {
         Ok(()) => CaseOutcome::Passed,
         Err(error) => CaseOutcome::Failed(error),
     }
@@ -231,10 +274,11 @@ fn check_authenticator(
     })
 }
 
-fn run_supported_case<P: CipherSuiteProvider>(
+fn run_supported_case<P: CipherSuiteProvider, C: CryptoProvider + Clone>(
     case: &PassiveClientCase,
     suite: CipherSuite,
     provider: &P,
+    crypto: C,
 ) -> Result<(), PassiveClientError> {
     let key_package = MlsMessage::from_bytes(&case.key_package.0)
         .map_err(mls("decode key_package"))?
@@ -257,7 +301,7 @@ fn run_supported_case<P: CipherSuiteProvider>(
 
     let mut builder = mls_rs::client_builder::ClientBuilder::new()
         .mls_rules(mls_rs::mls_rules::DefaultMlsRules::default())
-        .crypto_provider(RustCryptoProvider::default())
+        .crypto_provider(crypto)
         .identity_provider(BasicIdentityProvider::new())
         .key_package_repo(key_packages);
     for psk in &case.external_psks {
@@ -317,4 +361,23 @@ fn mls_rs_codec_bytes(key_package: &mls_rs::KeyPackage) -> Result<Vec<u8>, Passi
     key_package
         .mls_encode_to_vec()
         .map_err(|e| PassiveClientError::Malformed(format!("re-encode key package: {e}")))
+}
+
+impl FileReport {
+    /// A plain-text table: one row per cipher suite, then the total.
+    pub fn table(&self) -> String {
+        let mut out = String::from("  suite    run  passed  failed  skipped  note\n");
+        let row = |name: &str, t: &SuiteTally, note: &str| {
+            format!(
+                "  {name:<6} {:>5} {:>7} {:>7} {:>8}  {note}\n",
+                t.run, t.passed, t.failed, t.skipped
+            )
+        };
+        for (suite, tally) in &self.by_suite {
+            let note = self.skip_reasons.get(suite).map_or("", String::as_str);
+            out += &row(&suite.to_string(), tally, note);
+        }
+        out += &row("total", &self.total(), "");
+        out
+    }
 }
