@@ -28,6 +28,9 @@ use mls_rs_crypto_awslc::AwsLcCryptoProvider;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use serde::Deserialize;
 
+use mls_appsync::AppSyncRules;
+use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
+
 use super::hexbytes::HexBytes;
 
 /// One passive-client test case, as in the working group's JSON files.
@@ -300,9 +303,11 @@ fn run_supported_case<P: CipherSuiteProvider, C: CryptoProvider + Clone>(
     );
 
     let mut builder = mls_rs::client_builder::ClientBuilder::new()
-        .mls_rules(mls_rs::mls_rules::DefaultMlsRules::default())
+        .mls_rules(AppSyncRules::new())
         .crypto_provider(crypto)
         .identity_provider(BasicIdentityProvider::new())
+        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
+        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
         .key_package_repo(key_packages);
     for psk in &case.external_psks {
         builder = builder.psk(
