@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::MlsError;
-use mls_rs::group::proposal::Proposal;
+use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::group::{GroupContext, Sender};
 use mls_rs::mls_rules::{CommitSource, ProposalBundle, ProposalSource};
 use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, Group, MlsMessage};
@@ -125,6 +125,9 @@ pub enum ForgeryKind {
     /// A valid AppSync that the committer does not apply to its own next
     /// GroupContext (R9: receivers see a confirmation tag mismatch).
     UnappliedAppSync,
+    /// A custom proposal of the AppSync type whose body is not an AppSync
+    /// (R2).
+    MalformedBody,
 }
 
 /// Why a forgery could not be built.
@@ -153,6 +156,18 @@ pub enum ForgeError {
 /// test can go on with it. Cached by-reference proposals are included, as
 /// mls-rs always does.
 pub fn forge_commit<C: MlsConfig>(
+    rules: &AppSyncRules,
+    group: &mut Group<C>,
+    kind: ForgeryKind,
+) -> Result<MlsMessage, ForgeError> {
+    let message = forge_commit_pending(rules, group, kind)?;
+    group.clear_pending_commit();
+    Ok(message)
+}
+
+/// Like [`forge_commit`], but leave the forged commit pending in `group`, so
+/// that `apply_pending_commit` moves the forger into the epoch it forged.
+pub fn forge_commit_pending<C: MlsConfig>(
     rules: &AppSyncRules,
     group: &mut Group<C>,
     kind: ForgeryKind,
@@ -188,6 +203,7 @@ pub fn forge_commit<C: MlsConfig>(
             None,
             ForgeMode::PassThroughSkip,
         ),
+        ForgeryKind::MalformedBody => (Vec::new(), None, ForgeMode::PassThroughSkip),
     };
 
     let _guard = ForgeGuard::new(&rules.forge, mode);
@@ -195,12 +211,17 @@ pub fn forge_commit<C: MlsConfig>(
     for app_sync in &app_syncs {
         builder = builder.custom_proposal(to_custom_proposal(app_sync)?);
     }
+    if kind == ForgeryKind::MalformedBody {
+        // A uint32 id and nothing else: the state length is missing.
+        builder = builder.custom_proposal(CustomProposal::new(
+            APP_SYNC_PROPOSAL_TYPE,
+            vec![0, 0, 0, 1],
+        ));
+    }
     if let Some(extensions) = gce {
         builder = builder.raw_proposal(Proposal::GroupContextExtensions(extensions));
     }
-    let output = builder.build()?;
-    group.clear_pending_commit();
-    Ok(output.commit_message)
+    Ok(builder.build()?.commit_message)
 }
 
 /// Make `joiner` (not a member) join by external commit carrying `app_sync`

@@ -1,0 +1,144 @@
+//! Helpers shared by the group tests: set up real mls-rs groups and deliver
+//! messages to every member.
+#![allow(dead_code)]
+
+use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
+use mls_appsync::mls_rs::MlsMessage;
+use mls_appsync::mls_rs::identity::SigningIdentity;
+use mls_appsync::{
+    AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState, Processed,
+    Rejected, RejectionReason, WireFormatPolicy,
+};
+
+/// Members of one group: `clients[i]` owns `groups[i]`.
+pub struct Members {
+    pub clients: Vec<AppSyncClient>,
+    pub groups: Vec<AppSyncGroup>,
+}
+
+pub fn states(entries: &[(u32, &[u8])]) -> Vec<ApplicationState> {
+    entries
+        .iter()
+        .map(|(id, s)| ApplicationState::new(*id, s.to_vec()))
+        .collect()
+}
+
+/// A group of `rules.len()` members, member 0 creates it with `initial`
+/// and adds everyone else in one commit; all join by Welcome.
+pub fn group_with_rules(
+    rules: Vec<AppSyncRules>,
+    initial: Vec<ApplicationState>,
+    external_senders: Vec<SigningIdentity>,
+) -> Members {
+    let clients: Vec<AppSyncClient> = rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            AppSyncClient::with_rules(format!("member-{i}"), r, DEFAULT_CIPHER_SUITE).unwrap()
+        })
+        .collect();
+    let mut creator = clients[0].create_group(initial, external_senders).unwrap();
+    let key_packages = clients[1..]
+        .iter()
+        .map(|c| c.key_package().unwrap())
+        .collect();
+    let added = creator.add_members(key_packages).unwrap();
+    let welcome = &added.output.welcome_messages[0];
+    let mut groups = vec![creator];
+    for client in &clients[1..] {
+        groups.push(client.join_group(welcome).unwrap());
+    }
+    Members { clients, groups }
+}
+
+pub fn group(n: usize, initial: Vec<ApplicationState>) -> Members {
+    group_with_rules(
+        (0..n).map(|_| AppSyncRules::new()).collect(),
+        initial,
+        vec![],
+    )
+}
+
+impl Members {
+    pub fn set_wire_format(&self, policy: WireFormatPolicy) {
+        for client in &self.clients {
+            client.set_wire_format(policy);
+        }
+    }
+
+    /// Every member except `from` processes `message`; all must accept.
+    pub fn deliver(&mut self, from: usize, message: &MlsMessage) -> Vec<Processed> {
+        self.try_deliver(from, message)
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|e| panic!("rejected: {e}")))
+            .collect()
+    }
+
+    /// Every member except `from` processes `message`.
+    pub fn try_deliver(
+        &mut self,
+        from: usize,
+        message: &MlsMessage,
+    ) -> Vec<Result<Processed, Rejected>> {
+        let mut out = Vec::new();
+        for (i, group) in self.groups.iter_mut().enumerate() {
+            if i != from {
+                out.push(group.process(message.clone()));
+            }
+        }
+        out
+    }
+
+    /// Every member except `from` rejects `message` with `reason`, and its
+    /// state is unchanged.
+    pub fn all_reject(&mut self, from: usize, message: &MlsMessage, reason: RejectionReason) {
+        let before: Vec<Snapshot> = self.groups.iter().map(snapshot).collect();
+        for (i, group) in self.groups.iter_mut().enumerate() {
+            if i == from {
+                continue;
+            }
+            let rejected = group
+                .process(message.clone())
+                .expect_err("must be rejected");
+            assert_eq!(rejected.reason, reason, "member {i}: {}", rejected.error);
+            assert_eq!(snapshot(group), before[i], "member {i} state changed");
+        }
+    }
+
+    /// All members agree on epoch, application_states and epoch_authenticator.
+    pub fn assert_agree(&self) -> Snapshot {
+        let first = snapshot(&self.groups[0]);
+        for (i, group) in self.groups.iter().enumerate() {
+            assert_eq!(snapshot(group), first, "member {i} disagrees");
+        }
+        first
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub epoch: u64,
+    pub states: Vec<ApplicationState>,
+    pub authenticator: Vec<u8>,
+    pub members: Vec<u32>,
+}
+
+pub fn snapshot(group: &AppSyncGroup) -> Snapshot {
+    Snapshot {
+        epoch: group.current_epoch(),
+        states: group.application_states().unwrap(),
+        authenticator: group.epoch_authenticator_bytes().unwrap(),
+        members: group.member_indexes(),
+    }
+}
+
+/// The AppSyncs of the Processed::Commit outcomes, which must all be commits.
+pub fn committed(outcomes: &[Processed]) -> Vec<Vec<mls_appsync::AppSync>> {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            Processed::Commit { app_syncs, .. } => app_syncs.clone(),
+            other => panic!("not a commit: {other:?}"),
+        })
+        .collect()
+}
