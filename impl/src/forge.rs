@@ -23,7 +23,7 @@ use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use tls_codec::VLBytes;
 
 use crate::client::{AppSyncClient, AppSyncGroup, AppSyncGroupExt};
-use crate::codec::{self, AppSync, CodecError};
+use crate::codec::{self, AppSync, ApplicationState, CodecError};
 use crate::constants::APP_SYNC_PROPOSAL_TYPE;
 use crate::error::AppSyncError;
 use crate::extension::application_states;
@@ -130,6 +130,41 @@ pub enum ForgeryKind {
     MalformedBody,
 }
 
+impl ForgeryKind {
+    /// The AppSyncs a forged commit of this kind carries by value, for a
+    /// group whose `application_states` are `states`: the first entry's id is
+    /// the "known" id and the smallest id without an entry the "unknown" one.
+    /// (`AppSyncWithGce` also carries a GroupContextExtensions proposal with
+    /// the current extensions; `MalformedBody` carries a truncated body.)
+    pub fn payload(&self, states: &[ApplicationState]) -> Result<Vec<AppSync>, ForgeError> {
+        let known = || {
+            states
+                .first()
+                .map(|s| s.application_id())
+                .ok_or(ForgeError::NoApplicationState)
+        };
+        Ok(match self {
+            ForgeryKind::AppSyncWithGce => {
+                vec![AppSync::new(known()?, b"forged-with-gce".to_vec())]
+            }
+            ForgeryKind::DuplicateId => vec![
+                AppSync::new(known()?, b"forged-first".to_vec()),
+                AppSync::new(known()?, b"forged-second".to_vec()),
+            ],
+            ForgeryKind::UnknownId => {
+                let unknown = (0..=u32::MAX)
+                    .find(|id| states.iter().all(|s| s.application_id() != *id))
+                    .ok_or(ForgeError::NoApplicationState)?;
+                vec![AppSync::new(unknown, b"forged-unknown".to_vec())]
+            }
+            ForgeryKind::UnappliedAppSync => {
+                vec![AppSync::new(known()?, b"forged-unapplied".to_vec())]
+            }
+            ForgeryKind::MalformedBody => Vec::new(),
+        })
+    }
+}
+
 /// Why a forgery could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -172,38 +207,11 @@ pub fn forge_commit_pending<C: MlsConfig>(
     group: &mut Group<C>,
     kind: ForgeryKind,
 ) -> Result<MlsMessage, ForgeError> {
-    let states = group.application_states()?;
-    let known = states.first().map(|s| s.application_id());
-    let known = || known.ok_or(ForgeError::NoApplicationState);
-    let unknown = (0..=u32::MAX)
-        .find(|id| states.iter().all(|s| s.application_id() != *id))
-        .ok_or(ForgeError::NoApplicationState)?;
-
-    let (app_syncs, gce, mode) = match kind {
-        ForgeryKind::AppSyncWithGce => (
-            vec![AppSync::new(known()?, b"forged-with-gce".to_vec())],
-            Some(group.context().extensions.clone()),
-            ForgeMode::PassThroughApply,
-        ),
-        ForgeryKind::DuplicateId => (
-            vec![
-                AppSync::new(known()?, b"forged-first".to_vec()),
-                AppSync::new(known()?, b"forged-second".to_vec()),
-            ],
-            None,
-            ForgeMode::PassThroughApply,
-        ),
-        ForgeryKind::UnknownId => (
-            vec![AppSync::new(unknown, b"forged-unknown".to_vec())],
-            None,
-            ForgeMode::PassThroughApply,
-        ),
-        ForgeryKind::UnappliedAppSync => (
-            vec![AppSync::new(known()?, b"forged-unapplied".to_vec())],
-            None,
-            ForgeMode::PassThroughSkip,
-        ),
-        ForgeryKind::MalformedBody => (Vec::new(), None, ForgeMode::PassThroughSkip),
+    let app_syncs = kind.payload(&group.application_states()?)?;
+    let gce = (kind == ForgeryKind::AppSyncWithGce).then(|| group.context().extensions.clone());
+    let mode = match kind {
+        ForgeryKind::UnappliedAppSync | ForgeryKind::MalformedBody => ForgeMode::PassThroughSkip,
+        _ => ForgeMode::PassThroughApply,
     };
 
     let _guard = ForgeGuard::new(&rules.forge, mode);
