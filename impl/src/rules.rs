@@ -322,7 +322,7 @@ pub fn application_order(
 ) -> Vec<AppSyncCandidate> {
     if direction == CommitDirection::Send {
         // Stable sort: by-value proposals keep the caller's order.
-        app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
+        app_syncs.sort_by_key(|c| canonical_key(&c.0));
     }
     app_syncs
 }
@@ -429,11 +429,11 @@ impl AppSyncRules {
                     continue;
                 }
             };
-            if !self.faulty(Fault::AcceptUnauthorizedSender) {
-                if let Err(error) = check_sender_authorized(&info.sender, roster, context) {
-                    on_violation(direction, &info.source, error)?;
-                    continue;
-                }
+            let authorized = check_sender_authorized(&info.sender, roster, context);
+            if let (false, Err(error)) = (self.faulty(Fault::AcceptUnauthorizedSender), authorized)
+            {
+                on_violation(direction, &info.source, error)?;
+                continue;
             }
             out.push(AppSyncCandidate(Candidate {
                 app_sync,
@@ -509,10 +509,8 @@ impl MlsRules for AppSyncRules {
         mut bundle: ProposalBundle,
     ) -> Result<ProposalBundle, AppSyncError> {
         #[cfg(feature = "forge")]
-        if direction == CommitDirection::Send {
-            if let Some(mode) = self.forge.mode() {
-                return crate::forge::forged_send(mode, &source, context, bundle);
-            }
+        if let (CommitDirection::Send, Some(mode)) = (direction, self.forge.mode()) {
+            return crate::forge::forged_send(mode, &source, context, bundle);
         }
         if !bundle
             .custom_proposals()
