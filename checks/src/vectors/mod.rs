@@ -5,5 +5,9 @@
 //!   them does not break ordinary MLS.
 //! * [`hexbytes`]: the hex-string encoding shared by every vector file.
 
+pub mod error;
 pub mod hexbytes;
+pub mod passive;
 pub mod rfc9420;
+
+pub use error::VectorError;

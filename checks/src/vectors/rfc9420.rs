@@ -15,23 +15,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use mls_rs::crypto::SignatureSecretKey;
-use mls_rs::group::ExportedTree;
-use mls_rs::identity::basic::BasicIdentityProvider;
-use mls_rs::psk::{ExternalPskId, PreSharedKey};
-use mls_rs::storage_provider::in_memory::InMemoryKeyPackageStorage;
 use mls_rs::time::MlsTime;
-use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, MlsMessage};
-use mls_rs_core::crypto::HpkeSecretKey;
-use mls_rs_core::key_package::KeyPackageData;
+use mls_rs::{CipherSuite, CryptoProvider, MlsMessage};
 use mls_rs_crypto_awslc::AwsLcCryptoProvider;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use serde::Deserialize;
 
-use mls_appsync::AppSyncRules;
-use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
-
+use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
+use super::passive::{self, PassiveJoin};
 
 /// One passive-client test case, as in the working group's JSON files.
 #[derive(Clone, Debug, Deserialize)]
@@ -79,43 +71,6 @@ pub struct PassiveClientEpoch {
     pub epoch_authenticator: HexBytes,
 }
 
-/// Why a case failed.
-#[derive(Debug, thiserror::Error)]
-pub enum PassiveClientError {
-    /// The vector file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The vector file is not a JSON list of passive-client cases.
-    #[error("not a passive-client vector file: {0}")]
-    Json(#[from] serde_json::Error),
-    /// mls-rs refused a step.
-    #[error("{step}: {source}")]
-    Mls {
-        /// Which step failed ("join", "epoch 3 proposal 1", ...).
-        step: String,
-        /// What mls-rs said.
-        source: mls_rs::error::MlsError,
-    },
-    /// A message was of the wrong kind (a key package that is not one, ...).
-    #[error("{0}")]
-    Malformed(String),
-    /// The client reached a different epoch authenticator.
-    #[error("{step}: epoch_authenticator {actual}, expected {expected}")]
-    AuthenticatorMismatch {
-        /// "join" or "epoch N".
-        step: String,
-        /// The expected value, hex.
-        expected: String,
-        /// The value the client computed, hex.
-        actual: String,
-    },
-}
-
 /// What happened to one case.
 #[derive(Debug)]
 pub enum CaseOutcome {
@@ -124,7 +79,7 @@ pub enum CaseOutcome {
     /// The case was not run; the reason names the cipher suite.
     Skipped(String),
     /// The case ran and failed.
-    Failed(PassiveClientError),
+    Failed(VectorError),
 }
 
 /// Counts for one cipher suite.
@@ -148,7 +103,7 @@ pub struct FileReport {
     /// Why each skipped suite was skipped.
     pub skip_reasons: BTreeMap<u16, String>,
     /// The failures, by case index.
-    pub failures: Vec<(usize, PassiveClientError)>,
+    pub failures: Vec<(usize, VectorError)>,
 }
 
 impl FileReport {
@@ -166,8 +121,8 @@ impl FileReport {
 }
 
 /// Reads a vector file.
-pub fn load(path: &Path) -> Result<Vec<PassiveClientCase>, PassiveClientError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PassiveClientError::Io {
+pub fn load(path: &Path) -> Result<Vec<PassiveClientCase>, VectorError> {
+    let text = std::fs::read_to_string(path).map_err(|source| VectorError::Io {
         path: path.display().to_string(),
         source,
     })?;
@@ -194,7 +149,7 @@ impl Provider {
 }
 
 /// Runs every case of a vector file with one crypto provider.
-pub fn run_file(path: &Path, provider: Provider) -> Result<FileReport, PassiveClientError> {
+pub fn run_file(path: &Path, provider: Provider) -> Result<FileReport, VectorError> {
     let cases = load(path)?;
     let mut report = FileReport::default();
     for (index, case) in cases.iter().enumerate() {
@@ -243,129 +198,66 @@ pub fn run_case<C: CryptoProvider + Clone>(
     provider: Provider,
 ) -> CaseOutcome {
     let suite = CipherSuite::from(case.cipher_suite);
-    let Some(suite_provider) = crypto.cipher_suite_provider(suite) else {
+    if crypto.cipher_suite_provider(suite).is_none() {
         return CaseOutcome::Skipped(format!(
             "{} does not implement suite {} ({})",
             provider.name(),
             case.cipher_suite,
             suite_name(case.cipher_suite),
         ));
-    };
-    match run_supported_case(case, suite, &suite_provider, crypto) {
+    }
+    match run_supported_case(case, crypto) {
         Ok(()) => CaseOutcome::Passed,
         Err(error) => CaseOutcome::Failed(error),
     }
 }
 
-fn mls(step: impl Into<String>) -> impl FnOnce(mls_rs::error::MlsError) -> PassiveClientError {
-    let step = step.into();
-    move |source| PassiveClientError::Mls { step, source }
-}
-
-fn check_authenticator(
-    step: &str,
-    expected: &HexBytes,
-    actual: &[u8],
-) -> Result<(), PassiveClientError> {
-    if expected.0 == actual {
-        return Ok(());
-    }
-    Err(PassiveClientError::AuthenticatorMismatch {
-        step: step.to_string(),
-        expected: hex::encode(&expected.0),
-        actual: hex::encode(actual),
-    })
-}
-
-fn run_supported_case<P: CipherSuiteProvider, C: CryptoProvider + Clone>(
+fn run_supported_case<C: CryptoProvider + Clone>(
     case: &PassiveClientCase,
-    suite: CipherSuite,
-    provider: &P,
     crypto: C,
-) -> Result<(), PassiveClientError> {
-    let key_package = MlsMessage::from_bytes(&case.key_package.0)
-        .map_err(mls("decode key_package"))?
-        .into_key_package()
-        .ok_or_else(|| PassiveClientError::Malformed("key_package is not a KeyPackage".into()))?;
-    let reference = key_package
-        .to_reference(provider)
-        .map_err(mls("key package reference"))?;
-
-    let key_packages = InMemoryKeyPackageStorage::new();
-    key_packages.insert(
-        reference.to_vec(),
-        KeyPackageData::new(
-            mls_rs_codec_bytes(&key_package)?,
-            HpkeSecretKey::from(case.init_priv.0.clone()),
-            HpkeSecretKey::from(case.encryption_priv.0.clone()),
-            u64::MAX,
-        ),
-    );
-
-    let mut builder = mls_rs::client_builder::ClientBuilder::new()
-        .mls_rules(AppSyncRules::new())
-        .crypto_provider(crypto)
-        .identity_provider(BasicIdentityProvider::new())
-        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
-        .key_package_repo(key_packages);
-    for psk in &case.external_psks {
-        builder = builder.psk(
-            ExternalPskId::new(psk.psk_id.0.clone()),
-            PreSharedKey::new(psk.psk.0.clone()),
-        );
-    }
-    let client = builder
-        .signing_identity(
-            key_package.signing_identity().clone(),
-            SignatureSecretKey::from(case.signature_priv.0.clone()),
-            suite,
-        )
-        .build();
-
-    let welcome = MlsMessage::from_bytes(&case.welcome.0).map_err(mls("decode welcome"))?;
-    let tree = case
-        .ratchet_tree
-        .as_ref()
-        .map(|t| ExportedTree::from_bytes(&t.0))
-        .transpose()
-        .map_err(mls("decode ratchet_tree"))?;
-    let (mut group, _) = client
-        .join_group(tree, &welcome, None)
-        .map_err(mls("join"))?;
-    check_authenticator(
+) -> Result<(), VectorError> {
+    let keys = PassiveJoin {
+        key_package: &case.key_package.0,
+        signature_priv: &case.signature_priv.0,
+        encryption_priv: &case.encryption_priv.0,
+        init_priv: &case.init_priv.0,
+        external_psks: case
+            .external_psks
+            .iter()
+            .map(|p| (p.psk_id.0.as_slice(), p.psk.0.as_slice()))
+            .collect(),
+        welcome: &case.welcome.0,
+        ratchet_tree: case.ratchet_tree.as_ref().map(|t| t.0.as_slice()),
+    };
+    let mut group = passive::join(crypto, &keys)?;
+    expect_bytes(
         "join",
-        &case.initial_epoch_authenticator,
-        &group.epoch_authenticator().map_err(mls("join"))?,
+        "epoch_authenticator",
+        &case.initial_epoch_authenticator.0,
+        &group.epoch_authenticator().map_err(at("join"))?,
     )?;
 
     for (e, epoch) in case.epochs.iter().enumerate() {
         for (p, proposal) in epoch.proposals.iter().enumerate() {
             let step = format!("epoch {e} proposal {p}");
-            let message = MlsMessage::from_bytes(&proposal.0).map_err(mls(step.clone()))?;
+            let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
             group
                 .process_incoming_message_with_time(message, MlsTime::now())
-                .map_err(mls(step))?;
+                .map_err(at(step))?;
         }
         let step = format!("epoch {e} commit");
-        let message = MlsMessage::from_bytes(&epoch.commit.0).map_err(mls(step.clone()))?;
+        let message = MlsMessage::from_bytes(&epoch.commit.0).map_err(at(step.clone()))?;
         group
             .process_incoming_message_with_time(message, MlsTime::now())
-            .map_err(mls(step.clone()))?;
-        check_authenticator(
+            .map_err(at(step.clone()))?;
+        expect_bytes(
             &step,
-            &epoch.epoch_authenticator,
-            &group.epoch_authenticator().map_err(mls(step.clone()))?,
+            "epoch_authenticator",
+            &epoch.epoch_authenticator.0,
+            &group.epoch_authenticator().map_err(at(step.clone()))?,
         )?;
     }
     Ok(())
-}
-
-fn mls_rs_codec_bytes(key_package: &mls_rs::KeyPackage) -> Result<Vec<u8>, PassiveClientError> {
-    use mls_rs::mls_rs_codec::MlsEncode;
-    key_package
-        .mls_encode_to_vec()
-        .map_err(|e| PassiveClientError::Malformed(format!("re-encode key package: {e}")))
 }
 
 impl FileReport {
