@@ -163,6 +163,40 @@ impl AppSyncClient {
     }
 }
 
+/// Create one group for `clients`: `clients[0]` creates it with
+/// `initial_states` and `external_senders`, adds all the others in one
+/// commit, and they join by Welcome. Returns the groups in client order
+/// (leaf `i` is `clients[i]`), all at epoch 1.
+pub fn create_members(
+    clients: &[AppSyncClient],
+    initial_states: Vec<ApplicationState>,
+    external_senders: Vec<SigningIdentity>,
+) -> Result<Vec<AppSyncGroup>, SetupError> {
+    let Some((creator, others)) = clients.split_first() else {
+        return Ok(Vec::new());
+    };
+    let mut first = creator.create_group(initial_states, external_senders)?;
+    if others.is_empty() {
+        return Ok(vec![first]);
+    }
+    let key_packages = others
+        .iter()
+        .map(AppSyncClient::key_package)
+        .collect::<Result<Vec<_>, _>>()?;
+    let added = first.add_members(key_packages)?;
+    // mls-rs makes one Welcome for all new members by default.
+    let welcome = added
+        .output
+        .welcome_messages
+        .first()
+        .ok_or(MlsError::WelcomeKeyPackageNotFound)?;
+    let mut groups = vec![first];
+    for client in others {
+        groups.push(client.join_group(welcome)?);
+    }
+    Ok(groups)
+}
+
 /// What processing an incoming message did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

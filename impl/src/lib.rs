@@ -91,7 +91,8 @@ pub mod proposal;
 pub mod rules;
 
 pub use client::{
-    AppSyncClient, AppSyncCommit, AppSyncConfig, AppSyncGroup, AppSyncGroupExt, Processed, Rejected,
+    AppSyncClient, AppSyncCommit, AppSyncConfig, AppSyncGroup, AppSyncGroupExt, Processed,
+    Rejected, create_members,
 };
 pub use codec::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
 pub use error::{AppSyncError, RejectionReason, SetupError, app_sync_error, rejection_reason};

@@ -15,13 +15,16 @@
 //! |------|----------|
 //! | R3 | [`apply_app_sync`] |
 //! | R4 | [`enforce_no_gce_with_app_sync`] |
-//! | R5 | [`enforce_one_per_application_id`] (at most one per id) and [`application_order`] (order) |
+//! | R5 | [`order_with_one_per_application_id`] |
 //! | R6 | [`AppSyncRules::custom_proposal_requires_update_path`] |
 //! | R7 | [`check_sender_authorized`] |
 //! | R8 | [`AppSyncRules::encryption_options`] |
 //! | R9 | [`inject_application_states`] |
 //!
 //! # Receive and Send
+//!
+//! mls-rs calls the rules only for commits: a by-reference proposal is
+//! judged when a commit covers it, not when it arrives.
 //!
 //! On Receive any violation rejects the commit: mls-rs then leaves the group
 //! state unchanged. Checks run in this order, which decides the reported
@@ -98,7 +101,7 @@ pub enum WireFormatPolicy {
 /// Cloning shares the wire-format switch (and, with the `forge` feature, the
 /// forging switch): mls-rs clones the rules into every group of a client, and
 /// the application keeps a clone to choose the wire format per message.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AppSyncRules {
     unknown_id_policy: UnknownIdPolicy,
     private_handshake: Arc<AtomicBool>,
@@ -108,12 +111,25 @@ pub struct AppSyncRules {
     pub(crate) forge: crate::forge::ForgeSwitch,
 }
 
+impl Default for AppSyncRules {
+    fn default() -> Self {
+        Self {
+            unknown_id_policy: UnknownIdPolicy::default(),
+            private_handshake: Arc::new(AtomicBool::new(
+                WireFormatPolicy::default() == WireFormatPolicy::Private,
+            )),
+            #[cfg(feature = "fault-injection")]
+            fault: None,
+            #[cfg(feature = "forge")]
+            forge: Default::default(),
+        }
+    }
+}
+
 impl AppSyncRules {
     /// Rules with the defaults: unknown ids rejected, PrivateMessage.
     pub fn new() -> Self {
-        let rules = Self::default();
-        rules.set_wire_format(WireFormatPolicy::default());
-        rules
+        Self::default()
     }
 
     /// Choose the reading of R3 for unknown ids.
@@ -268,25 +284,37 @@ pub fn enforce_no_gce_with_app_sync(
     Ok(())
 }
 
-/// R5 (at most one per id): "no more than one AppSync proposal per
-/// `applicationId`".
+/// R5: at most one AppSync per `application_id`, applied in commit order.
 ///
 /// Draft: "a proposal list in a Commit MAY contain more than one AppSync
-/// proposal, but no more than one AppSync proposal per `applicationId`."
+/// proposal, but no more than one AppSync proposal per `applicationId`. The
+/// proposals are applied in the order that they are sent in the Commit."
 ///
-/// Receive: a repeated id rejects the commit. Send (input in canonical
-/// order): a by-value AppSync wins over by-reference ones for its id, two
-/// by-value ones are an error, and among by-reference ones the first wins.
-pub fn enforce_one_per_application_id(
+/// Receive: the order is the wire order, and a repeated id rejects the
+/// commit. Send: the AppSyncs are first put in the canonical order described
+/// in the module documentation (which then becomes the wire order); per id a
+/// by-value AppSync wins over by-reference ones, two by-value ones are an
+/// error, and among by-reference ones the first in canonical order wins.
+///
+/// `allow_duplicates` exists only for [`Fault::AcceptDuplicateIds`].
+pub fn order_with_one_per_application_id(
     direction: CommitDirection,
-    app_syncs: Vec<AppSyncCandidate>,
+    mut app_syncs: Vec<AppSyncCandidate>,
+    allow_duplicates: bool,
 ) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
+    if direction == CommitDirection::Send {
+        // Stable sort: by-value proposals keep the caller's order.
+        app_syncs.sort_by_key(|c| canonical_key(&c.0));
+    }
+    if allow_duplicates {
+        return Ok(app_syncs);
+    }
     let mut kept: Vec<Option<AppSyncCandidate>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
         let id = candidate.0.app_sync.application_id();
         let duplicate = AppSyncError::DuplicateApplicationId { application_id: id };
-        let Some(&slot) = slot_of_id.get(&id) else {
+        let Some(earlier) = slot_of_id.get(&id).and_then(|&slot| kept.get_mut(slot)) else {
             slot_of_id.insert(id, kept.len());
             kept.push(Some(candidate));
             continue;
@@ -294,37 +322,20 @@ pub fn enforce_one_per_application_id(
         if direction == CommitDirection::Receive {
             return Err(duplicate);
         }
-        let earlier_by_reference = kept[slot].as_ref().is_some_and(|c| c.0.by_reference());
         if candidate.0.by_reference() {
             // An earlier proposal (by reference, or by value) already holds the id.
             continue;
         }
-        if !earlier_by_reference {
+        if !earlier.as_ref().is_some_and(|c| c.0.by_reference()) {
             return Err(duplicate);
         }
         // The committer's own AppSync replaces the cached one; it keeps its
         // place among the by-value proposals, after all by-reference ones.
-        kept[slot] = None;
+        *earlier = None;
         slot_of_id.insert(id, kept.len());
         kept.push(Some(candidate));
     }
     Ok(kept.into_iter().flatten().collect())
-}
-
-/// R5 (order): "The proposals are applied in the order that they are sent in
-/// the Commit."
-///
-/// Receive: wire order. Send: the canonical order described in the module
-/// documentation, which then becomes the wire order.
-pub fn application_order(
-    direction: CommitDirection,
-    mut app_syncs: Vec<AppSyncCandidate>,
-) -> Vec<AppSyncCandidate> {
-    if direction == CommitDirection::Send {
-        // Stable sort: by-value proposals keep the caller's order.
-        app_syncs.sort_by_key(|c| canonical_key(&c.0));
-    }
-    app_syncs
 }
 
 /// Sort key of the canonical Send order: all by-reference proposals first,
@@ -522,16 +533,15 @@ impl MlsRules for AppSyncRules {
         let states = application_states(&context.extensions)
             .map_err(AppSyncError::MalformedApplicationStates)?;
 
-        let candidates = self.candidates(direction, &bundle, roster, context)?;
-        let mut candidates = application_order(direction, candidates);
+        let mut candidates = self.candidates(direction, &bundle, roster, context)?;
         if !self.faulty(Fault::AcceptAppSyncWithGce) {
             enforce_no_gce_with_app_sync(direction, &mut bundle, &mut candidates)?;
         }
-        let candidates = if self.faulty(Fault::AcceptDuplicateIds) {
-            candidates
-        } else {
-            enforce_one_per_application_id(direction, candidates)?
-        };
+        let candidates = order_with_one_per_application_id(
+            direction,
+            candidates,
+            self.faulty(Fault::AcceptDuplicateIds),
+        )?;
         let (new_states, survivors) = self.apply_all(direction, states, candidates)?;
 
         if direction == CommitDirection::Send {
