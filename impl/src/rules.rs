@@ -296,7 +296,8 @@ pub fn enforce_no_gce_with_app_sync(
 /// by-value AppSync wins over by-reference ones, two by-value ones are an
 /// error, and among by-reference ones the first in canonical order wins.
 ///
-/// `allow_duplicates` exists only for [`Fault::AcceptDuplicateIds`].
+/// `allow_duplicates` exists only for the `AcceptDuplicateIds` seeded fault
+/// (feature `fault-injection`); honest rules pass `false`.
 pub fn order_with_one_per_application_id(
     direction: CommitDirection,
     mut app_syncs: Vec<AppSyncCandidate>,
@@ -588,5 +589,68 @@ impl MlsRules for AppSyncRules {
     /// Other custom proposal types keep the conservative mls-rs default.
     fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
         !is_app_sync(proposal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn states() -> Vec<ApplicationState> {
+        vec![
+            ApplicationState::new(1, b"a".to_vec()),
+            ApplicationState::new(2, b"b".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn apply_replaces_the_matching_entry_in_place() {
+        let mut s = states();
+        apply_app_sync(
+            &mut s,
+            &AppSync::new(2, b"B".to_vec()),
+            UnknownIdPolicy::Reject,
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            vec![
+                ApplicationState::new(1, b"a".to_vec()),
+                ApplicationState::new(2, b"B".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn apply_of_unknown_id_rejects_without_change_or_appends() {
+        let mut s = states();
+        let sync = AppSync::new(3, b"c".to_vec());
+        assert_eq!(
+            apply_app_sync(&mut s, &sync, UnknownIdPolicy::Reject),
+            Err(AppSyncError::UnknownApplicationId { application_id: 3 })
+        );
+        assert_eq!(s, states());
+        apply_app_sync(&mut s, &sync, UnknownIdPolicy::Create).unwrap();
+        assert_eq!(s.last(), Some(&ApplicationState::new(3, b"c".to_vec())));
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn default_is_private_and_the_switch_is_shared_by_clones() {
+        let rules = AppSyncRules::default();
+        assert_eq!(rules.wire_format(), WireFormatPolicy::Private);
+        assert_eq!(rules.unknown_id_policy(), UnknownIdPolicy::Reject);
+        let clone = rules.clone();
+        rules.set_wire_format(WireFormatPolicy::Public);
+        assert_eq!(clone.wire_format(), WireFormatPolicy::Public);
+    }
+
+    #[test]
+    fn only_app_sync_skips_the_update_path() {
+        let rules = AppSyncRules::new();
+        let app_sync = crate::proposal::to_custom_proposal(&AppSync::new(1, vec![])).unwrap();
+        assert!(!rules.custom_proposal_requires_update_path(&app_sync));
+        let other = CustomProposal::new(mls_rs_core::group::ProposalType::new(0xF0FF), vec![]);
+        assert!(rules.custom_proposal_requires_update_path(&other));
     }
 }

@@ -285,3 +285,25 @@ fn members_added_later_see_the_current_states() {
     assert_eq!(snapshot.states, states(&[(1, b"z")]));
     assert_eq!(snapshot.members, vec![0, 1, 2, 3]);
 }
+
+#[test]
+fn external_join_without_app_sync_is_still_accepted() {
+    let mut m = group(3, states(&[(1, b"a")]));
+    m.set_wire_format(WireFormatPolicy::Public);
+    let newcomer = mls_appsync::AppSyncClient::new("newcomer").unwrap();
+    let group_info = m.groups[0]
+        .group_info_message_allowing_ext_commit(true)
+        .unwrap();
+    let (joined, commit) = newcomer
+        .mls_client()
+        .external_commit_builder()
+        .unwrap()
+        .build(group_info)
+        .unwrap();
+    m.deliver(usize::MAX, &commit);
+    m.clients.push(newcomer);
+    m.groups.push(joined);
+    let snapshot = m.assert_agree();
+    assert_eq!(snapshot.members, vec![0, 1, 2, 3]);
+    assert_eq!(snapshot.states, states(&[(1, b"a")]));
+}
