@@ -29,7 +29,7 @@
 //! On Receive any violation rejects the commit: mls-rs then leaves the group
 //! state unchanged. Checks run in this order, which decides the reported
 //! reason when a commit breaks several rules: malformed body (R2), sender
-//! (R7), GroupContextExtensions (R4), duplicate id (R5), unknown id (R3).
+//! (R7), duplicate id (R5), unknown id (R3), GroupContextExtensions (R4).
 //!
 //! On Send the same functions run, but a proposal that came by reference
 //! (someone else's cached proposal) and breaks a rule is dropped, so one bad
@@ -47,10 +47,11 @@
 //! the first by-reference one. The survivors go on the wire in that order,
 //! which is also the order in which every receiver applies them (R5).
 //!
-//! A by-reference GroupContextExtensions proposal next to a surviving AppSync
-//! is dropped. A by-value GroupContextExtensions proposal next to a by-value
-//! AppSync is an error; next to by-reference AppSyncs only, the committer's
-//! own proposal wins and those AppSyncs are dropped.
+//! The check order above holds on Send too, so R4 only looks at the AppSyncs
+//! that survived the other rules. Next to a surviving AppSync, a
+//! by-reference GroupContextExtensions proposal is dropped; a by-value one is
+//! an error if some surviving AppSync is by value too, and otherwise the
+//! committer's own proposal wins and the by-reference AppSyncs are dropped.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -534,16 +535,18 @@ impl MlsRules for AppSyncRules {
         let states = application_states(&context.extensions)
             .map_err(AppSyncError::MalformedApplicationStates)?;
 
-        let mut candidates = self.candidates(direction, &bundle, roster, context)?;
-        if !self.faulty(Fault::AcceptAppSyncWithGce) {
-            enforce_no_gce_with_app_sync(direction, &mut bundle, &mut candidates)?;
-        }
+        let candidates = self.candidates(direction, &bundle, roster, context)?;
         let candidates = order_with_one_per_application_id(
             direction,
             candidates,
             self.faulty(Fault::AcceptDuplicateIds),
         )?;
-        let (new_states, survivors) = self.apply_all(direction, states, candidates)?;
+        let (new_states, mut survivors) = self.apply_all(direction, states, candidates)?;
+        // Last, so that on Send a GroupContextExtensions proposal is only
+        // dropped for an AppSync that really goes into the commit.
+        if !self.faulty(Fault::AcceptAppSyncWithGce) {
+            enforce_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
+        }
 
         if direction == CommitDirection::Send {
             rewrite_app_syncs(&mut bundle, &survivors);

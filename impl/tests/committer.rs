@@ -219,3 +219,26 @@ fn a_proposal_dropped_now_does_not_block_later_commits() {
         assert_eq!(m.assert_agree().states, states(&[(1, &[round])]));
     }
 }
+
+#[test]
+fn cached_gce_survives_when_the_app_sync_next_to_it_is_dropped() {
+    // R4 only weighs AppSyncs that go into the commit: the unknown-id AppSync
+    // is dropped first, so the cached GroupContextExtensions proposal stays.
+    let mut m = group(3, states(&[(1, b"a")]));
+    let mut extensions = m.groups[1].context().extensions.clone();
+    extensions
+        .set_from(mls_appsync::ApplicationStatesExtension::new(states(&[(
+            1, b"by-gce",
+        )])))
+        .unwrap();
+    let gce = m.groups[1]
+        .propose_group_context_extensions(extensions, vec![])
+        .unwrap();
+    m.deliver(1, &gce);
+    cache(&mut m, 2, AppSync::new(42, b"unknown".to_vec()));
+    let commit = m.groups[0].commit_app_syncs(&[]).unwrap();
+    assert_eq!(commit.app_syncs, vec![]);
+    assert_eq!(commit.output.unused_proposals().len(), 1);
+    m.deliver(0, &commit.output.commit_message);
+    assert_eq!(m.assert_agree().states, states(&[(1, b"by-gce")]));
+}
