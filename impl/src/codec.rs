@@ -170,8 +170,10 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
 /// Decode a `T` that spans all of `bytes`.
 ///
 /// Uses the reader-based decoder of `tls_codec`, which reports truncation as
-/// an error (its slice-based decoder has a `debug_assert` that panics on a
-/// truncated `opaque<V>` in debug builds).
+/// an error. (In tls_codec 0.5.0 the slice-based decoder of `opaque<V>` hits
+/// a `debug_assert` and panics on truncated input in builds with debug
+/// assertions; see RustCrypto/formats pull request 2414. The types here do
+/// not implement that decoder.)
 pub fn decode_exact<T: Deserialize>(bytes: &[u8]) -> Result<T, CodecError> {
     let mut reader = bytes;
     let value = T::tls_deserialize(&mut reader)?;

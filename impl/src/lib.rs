@@ -70,6 +70,16 @@
 //!   validating them; see [`rules`].
 //! * **Senders.** Members and listed external senders may send AppSync. New
 //!   members may not: an external commit cannot carry AppSync.
+//! * **Several violations.** A rejected commit reports the first violated
+//!   rule in this order: malformed body, sender, duplicate id, unknown id,
+//!   GroupContextExtensions next to AppSync.
+//! * **Own GroupContextExtensions.** A committer's by-value
+//!   GroupContextExtensions proposal wins over cached by-reference AppSyncs
+//!   (they are dropped); next to its own by-value AppSync it is an error.
+//! * **Codec strictness.** `tls_codec` is built with its `mls` feature, so
+//!   non-minimal and 2^30-or-more lengths are rejected; decoding is exact
+//!   (no trailing bytes), also for the extension and the custom proposal
+//!   registered with mls-rs.
 //! * **Wire format.** Chosen per client with [`AppSyncRules::set_wire_format`]
 //!   (default PrivateMessage); external senders always use PublicMessage.
 
