@@ -18,7 +18,7 @@ use mls_rs::error::MlsError;
 use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::group::{GroupContext, Sender};
 use mls_rs::mls_rules::{CommitSource, ProposalBundle, ProposalSource};
-use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, Group, MlsMessage};
+use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, ExtensionList, Group, MlsMessage};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use tls_codec::VLBytes;
 
@@ -207,27 +207,76 @@ pub fn forge_commit_pending<C: MlsConfig>(
     group: &mut Group<C>,
     kind: ForgeryKind,
 ) -> Result<MlsMessage, ForgeError> {
-    let app_syncs = kind.payload(&group.application_states()?)?;
-    let gce = (kind == ForgeryKind::AppSyncWithGce).then(|| group.context().extensions.clone());
-    let mode = match kind {
-        ForgeryKind::UnappliedAppSync | ForgeryKind::MalformedBody => ForgeMode::PassThroughSkip,
-        _ => ForgeMode::PassThroughApply,
-    };
-
-    let _guard = ForgeGuard::new(&rules.forge, mode);
-    let mut builder = group.commit_builder();
-    for app_sync in &app_syncs {
-        builder = builder.custom_proposal(to_custom_proposal(app_sync)?);
-    }
+    let mut proposals = kind
+        .payload(&group.application_states()?)?
+        .iter()
+        .map(to_custom_proposal)
+        .collect::<Result<Vec<_>, _>>()?;
     if kind == ForgeryKind::MalformedBody {
         // A uint32 id and nothing else: the state length is missing.
-        builder = builder.custom_proposal(CustomProposal::new(
+        proposals.push(CustomProposal::new(
             APP_SYNC_PROPOSAL_TYPE,
             vec![0, 0, 0, 1],
         ));
     }
-    if let Some(extensions) = gce {
-        builder = builder.raw_proposal(Proposal::GroupContextExtensions(extensions));
+    let forgery = Forgery {
+        proposals,
+        group_context_extensions: (kind == ForgeryKind::AppSyncWithGce)
+            .then(|| group.context().extensions.clone()),
+        apply: !matches!(
+            kind,
+            ForgeryKind::UnappliedAppSync | ForgeryKind::MalformedBody
+        ),
+    };
+    forge_custom_commit_pending(rules, group, &forgery)
+}
+
+/// A commit of the adversary's own design, for replaying arbitrary
+/// rule-breaking steps (e.g. from model traces).
+#[derive(Clone, Debug, Default)]
+pub struct Forgery {
+    /// Custom proposals to commit by value, in this order (build AppSyncs
+    /// with [`to_custom_proposal`]; any bytes are allowed).
+    pub proposals: Vec<CustomProposal>,
+    /// A by-value GroupContextExtensions proposal to add, if any.
+    pub group_context_extensions: Option<ExtensionList>,
+    /// Whether the forger applies the AppSyncs to its own next
+    /// GroupContext (in order, creating unknown ids, last write wins, and
+    /// not when a GroupContextExtensions proposal is present). `false`
+    /// yields a commit that honest receivers see as a state mismatch.
+    pub apply: bool,
+}
+
+/// Build `forgery` as the member owning `group`, skipping the Send-side
+/// rules, and leave the group unchanged (see [`forge_commit`]).
+pub fn forge_custom_commit<C: MlsConfig>(
+    rules: &AppSyncRules,
+    group: &mut Group<C>,
+    forgery: &Forgery,
+) -> Result<MlsMessage, ForgeError> {
+    let message = forge_custom_commit_pending(rules, group, forgery)?;
+    group.clear_pending_commit();
+    Ok(message)
+}
+
+/// Like [`forge_custom_commit`], but leave the commit pending.
+pub fn forge_custom_commit_pending<C: MlsConfig>(
+    rules: &AppSyncRules,
+    group: &mut Group<C>,
+    forgery: &Forgery,
+) -> Result<MlsMessage, ForgeError> {
+    let mode = if forgery.apply {
+        ForgeMode::PassThroughApply
+    } else {
+        ForgeMode::PassThroughSkip
+    };
+    let _guard = ForgeGuard::new(&rules.forge, mode);
+    let mut builder = group.commit_builder();
+    for proposal in &forgery.proposals {
+        builder = builder.custom_proposal(proposal.clone());
+    }
+    if let Some(extensions) = &forgery.group_context_extensions {
+        builder = builder.raw_proposal(Proposal::GroupContextExtensions(extensions.clone()));
     }
     Ok(builder.build()?.commit_message)
 }

@@ -275,3 +275,74 @@ fn message_from_an_old_epoch_is_a_wrong_epoch() {
     );
     assert_eq!(snapshot(&m.groups[1]), before);
 }
+
+fn custom(app_syncs: &[AppSync]) -> Vec<mls_appsync::mls_rs::group::proposal::CustomProposal> {
+    app_syncs
+        .iter()
+        .map(|a| mls_appsync::proposal::to_custom_proposal(a).unwrap())
+        .collect()
+}
+
+#[test]
+fn first_violated_rule_is_reported() {
+    use mls_appsync::forge::{Forgery, forge_custom_commit};
+    let cases = [
+        // Duplicate id before unknown id.
+        (
+            Forgery {
+                proposals: custom(&[AppSync::new(5, vec![]), AppSync::new(5, vec![1])]),
+                group_context_extensions: None,
+                apply: true,
+            },
+            RejectionReason::DuplicateApplicationId,
+        ),
+        // Unknown id before GroupContextExtensions.
+        (
+            Forgery {
+                proposals: custom(&[AppSync::new(5, vec![])]),
+                group_context_extensions: Some(Default::default()),
+                apply: true,
+            },
+            RejectionReason::UnknownApplicationId,
+        ),
+        // Malformed body before everything else.
+        (
+            Forgery {
+                proposals: {
+                    let mut p = custom(&[AppSync::new(1, vec![]), AppSync::new(1, vec![])]);
+                    p.push(mls_appsync::mls_rs::group::proposal::CustomProposal::new(
+                        mls_appsync::constants::APP_SYNC_PROPOSAL_TYPE,
+                        vec![],
+                    ));
+                    p
+                },
+                group_context_extensions: None,
+                apply: true,
+            },
+            RejectionReason::MalformedAppSync,
+        ),
+    ];
+    let mut m = group(3, states(&[(1, b"a")]));
+    for (forgery, reason) in cases {
+        let forged = forge_custom_commit(m.clients[0].rules(), &mut m.groups[0], &forgery).unwrap();
+        m.all_reject(0, &forged, reason);
+    }
+    next_valid_commit_works(&mut m);
+}
+
+#[test]
+fn forged_commit_the_rules_would_accept_is_accepted() {
+    // Control for the forging committer: a valid AppSync, applied, passes.
+    use mls_appsync::forge::{Forgery, forge_custom_commit_pending};
+    let mut m = group(3, states(&[(1, b"a")]));
+    let forgery = Forgery {
+        proposals: custom(&[AppSync::new(1, b"ok".to_vec())]),
+        group_context_extensions: None,
+        apply: true,
+    };
+    let forged =
+        forge_custom_commit_pending(m.clients[0].rules(), &mut m.groups[0], &forgery).unwrap();
+    m.groups[0].apply_pending_commit().unwrap();
+    m.deliver(0, &forged);
+    assert_eq!(m.assert_agree().states, states(&[(1, b"ok")]));
+}
