@@ -1,6 +1,6 @@
 //! The `appsync` command line: argument types and dispatch.
 
-mod vectors;
+pub mod vectors;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,568 @@
+//! AppSync processing vectors: a passive client joins by Welcome into a group
+//! with `application_states`, then processes epochs of AppSync commits (by
+//! value, by reference, several per commit, from an external sender, in
+//! PublicMessage and PrivateMessage). Before some commits it is handed
+//! invalid messages that it must reject, each with its reason class and
+//! without any change of state.
+//!
+//! Per epoch the verifier processes `proposals` (all accepted), then each of
+//! `invalid` (each rejected for `reason`, state unchanged), then `commit`,
+//! and compares `application_states` (the encoded extension body) and
+//! `epoch_authenticator`.
+
+use mls_rs::client_builder::MlsConfig;
+use mls_rs::identity::SigningIdentity;
+use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};
+use mls_rs::storage_provider::in_memory::InMemoryKeyPackageStorage;
+use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, ExtensionList, Group, MlsMessage};
+use mls_rs_crypto_rustcrypto::RustCryptoProvider;
+use serde::{Deserialize, Serialize};
+
+use mls_appsync::codec::encode;
+use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
+use mls_appsync::external::propose_app_sync_external;
+use mls_appsync::forge::{ForgedSender, ForgeryKind, forge_commit, unauthorized_app_sync_proposal};
+use mls_appsync::{
+    AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
+    ApplicationStatesExtension, ExternalSender, RejectionReason, WireFormatPolicy,
+};
+
+use super::error::{VectorError, at, expect_bytes};
+use super::hexbytes::HexBytes;
+use super::passive::{self, PassiveJoin};
+
+/// One processing vector (one cipher suite).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProcessingCase {
+    /// The cipher suite.
+    pub cipher_suite: u16,
+    /// The passive client's KeyPackage, as an MLSMessage.
+    pub key_package: HexBytes,
+    /// Its signature private key.
+    pub signature_priv: HexBytes,
+    /// The private key of its leaf node encryption key.
+    pub encryption_priv: HexBytes,
+    /// The private key of its init key.
+    pub init_priv: HexBytes,
+    /// The Welcome that adds it (the ratchet tree travels inside).
+    pub welcome: HexBytes,
+    /// The ratchet tree, when the Welcome does not carry it.
+    pub ratchet_tree: Option<HexBytes>,
+    /// The epoch authenticator right after joining.
+    pub initial_epoch_authenticator: HexBytes,
+    /// The encoded `ApplicationStatesExtension` right after joining.
+    pub initial_application_states: HexBytes,
+    /// The epochs to process.
+    pub epochs: Vec<ProcessingEpoch>,
+}
+
+/// One epoch of a processing vector.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProcessingEpoch {
+    /// What the epoch exercises (informative).
+    pub description: String,
+    /// By-reference proposals (MLSMessages), each accepted.
+    pub proposals: Vec<HexBytes>,
+    /// Messages that must be rejected, in order, before the commit.
+    pub invalid: Vec<InvalidMessage>,
+    /// The commit (an MLSMessage).
+    pub commit: HexBytes,
+    /// The encoded `ApplicationStatesExtension` after the commit.
+    pub application_states: HexBytes,
+    /// The epoch authenticator after the commit.
+    pub epoch_authenticator: HexBytes,
+}
+
+/// A message the passive client must reject.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvalidMessage {
+    /// What is wrong with it (informative).
+    pub description: String,
+    /// The MLSMessage.
+    pub message: HexBytes,
+    /// The rejection class: `app_sync_with_gce`, `duplicate_application_id`,
+    /// `unknown_application_id`, `malformed_app_sync`, `unauthorized_sender`
+    /// or `state_mismatch`.
+    pub reason: String,
+}
+
+/// The vector-file name of a rejection class.
+pub fn reason_name(reason: RejectionReason) -> &'static str {
+    match reason {
+        RejectionReason::AppSyncWithGce => "app_sync_with_gce",
+        RejectionReason::DuplicateApplicationId => "duplicate_application_id",
+        RejectionReason::UnknownApplicationId => "unknown_application_id",
+        RejectionReason::MalformedAppSync => "malformed_app_sync",
+        RejectionReason::UnauthorizedSender => "unauthorized_sender",
+        RejectionReason::StateMismatch => "state_mismatch",
+        RejectionReason::WrongEpoch => "wrong_epoch",
+        RejectionReason::Other => "other",
+    }
+}
+
+fn parse_reason(name: &str) -> Result<RejectionReason, VectorError> {
+    use RejectionReason::*;
+    [
+        AppSyncWithGce,
+        DuplicateApplicationId,
+        UnknownApplicationId,
+        MalformedAppSync,
+        UnauthorizedSender,
+        StateMismatch,
+        WrongEpoch,
+        Other,
+    ]
+    .into_iter()
+    .find(|r| reason_name(*r) == name)
+    .ok_or_else(|| VectorError::Malformed(format!("unknown rejection reason {name:?}")))
+}
+
+fn bytes(message: &MlsMessage) -> Result<HexBytes, VectorError> {
+    message
+        .to_bytes()
+        .map(HexBytes)
+        .map_err(at("encode message"))
+}
+
+fn encoded_states(states: Vec<ApplicationState>) -> Result<HexBytes, VectorError> {
+    encode(&ApplicationStatesExtension::new(states))
+        .map(HexBytes)
+        .map_err(|e| VectorError::Malformed(format!("encode application_states: {e}")))
+}
+
+fn states_of<C: MlsConfig>(group: &Group<C>) -> Result<HexBytes, VectorError> {
+    let states = group
+        .application_states()
+        .map_err(|e| VectorError::Malformed(format!("group application_states: {e}")))?;
+    encoded_states(states)
+}
+
+// ---------------------------------------------------------------------------
+// Verification
+
+/// Checks one processing vector with a fresh passive client.
+pub fn verify_case<C: CryptoProvider + Clone>(
+    case: &ProcessingCase,
+    crypto: C,
+) -> Result<(), VectorError> {
+    let keys = PassiveJoin {
+        key_package: &case.key_package.0,
+        signature_priv: &case.signature_priv.0,
+        encryption_priv: &case.encryption_priv.0,
+        init_priv: &case.init_priv.0,
+        external_psks: Vec::new(),
+        welcome: &case.welcome.0,
+        ratchet_tree: case.ratchet_tree.as_ref().map(|t| t.0.as_slice()),
+    };
+    let mut group = passive::join(crypto, &keys)?;
+    let authenticator = |g: &Group<_>, step: &str| -> Result<Vec<u8>, VectorError> {
+        Ok(g.epoch_authenticator_bytes().map_err(at(step))?)
+    };
+    expect_bytes(
+        "join",
+        "epoch_authenticator",
+        &case.initial_epoch_authenticator.0,
+        &authenticator(&group, "join")?,
+    )?;
+    expect_bytes(
+        "join",
+        "application_states",
+        &case.initial_application_states.0,
+        &states_of(&group)?.0,
+    )?;
+
+    for (e, epoch) in case.epochs.iter().enumerate() {
+        for (p, proposal) in epoch.proposals.iter().enumerate() {
+            let step = format!("epoch {e} proposal {p}");
+            let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
+            group.process(message).map_err(|r| VectorError::Mls {
+                step,
+                source: r.error,
+            })?;
+        }
+        for (i, invalid) in epoch.invalid.iter().enumerate() {
+            let step = format!("epoch {e} invalid {i} ({})", invalid.description);
+            let expected = parse_reason(&invalid.reason)?;
+            let before = (
+                group.current_epoch(),
+                states_of(&group)?,
+                authenticator(&group, &step)?,
+            );
+            let message = MlsMessage::from_bytes(&invalid.message.0).map_err(at(step.clone()))?;
+            match group.process(message) {
+                Ok(_) => return Err(VectorError::UnexpectedAccept { step, expected }),
+                Err(rejected) if rejected.reason != expected => {
+                    return Err(VectorError::WrongRejection {
+                        step,
+                        expected,
+                        actual: rejected.reason,
+                    });
+                }
+                Err(_) => {}
+            }
+            let after = (
+                group.current_epoch(),
+                states_of(&group)?,
+                authenticator(&group, &step)?,
+            );
+            if before != after {
+                return Err(VectorError::Malformed(format!(
+                    "{step}: the rejected message changed the group state"
+                )));
+            }
+        }
+        let step = format!("epoch {e} commit ({})", epoch.description);
+        let message = MlsMessage::from_bytes(&epoch.commit.0).map_err(at(step.clone()))?;
+        group.process(message).map_err(|r| VectorError::Mls {
+            step: step.clone(),
+            source: r.error,
+        })?;
+        expect_bytes(
+            &step,
+            "application_states",
+            &epoch.application_states.0,
+            &states_of(&group)?.0,
+        )?;
+        expect_bytes(
+            &step,
+            "epoch_authenticator",
+            &epoch.epoch_authenticator.0,
+            &authenticator(&group, &step)?,
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Generation
+
+/// The active side of a scenario: two members, a listed external sender,
+/// and the messages of the current epoch so far.
+struct Scenario {
+    alice: AppSyncClient,
+    alice_group: AppSyncGroup,
+    bob_group: AppSyncGroup,
+    ds: ExternalSender,
+    suite: CipherSuite,
+    epochs: Vec<ProcessingEpoch>,
+    proposals: Vec<HexBytes>,
+    invalid: Vec<InvalidMessage>,
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Alice,
+    Bob,
+    Ds,
+}
+
+impl Scenario {
+    /// Processes `message` at everyone but its sender.
+    fn deliver(&mut self, from: Who, message: &MlsMessage, step: &str) -> Result<(), VectorError> {
+        let fail = |r: mls_appsync::Rejected| VectorError::Mls {
+            step: step.to_string(),
+            source: r.error,
+        };
+        if !matches!(from, Who::Alice) {
+            self.alice_group.process(message.clone()).map_err(fail)?;
+        }
+        if !matches!(from, Who::Bob) {
+            self.bob_group.process(message.clone()).map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    fn group(&mut self, who: Who) -> &mut AppSyncGroup {
+        match who {
+            Who::Bob => &mut self.bob_group,
+            _ => &mut self.alice_group,
+        }
+    }
+
+    fn propose(&mut self, who: Who, app_sync: AppSync) -> Result<(), VectorError> {
+        let message = match who {
+            Who::Ds => {
+                // An external sender cannot read PrivateMessage commits, so
+                // it follows the group through a fresh GroupInfo, as a
+                // delivery service would hand it one.
+                let info = self
+                    .alice_group
+                    .group_info_message(true)
+                    .map_err(at("group info"))?;
+                let mut ds = self.ds.observe(info).map_err(at("ds observes"))?;
+                propose_app_sync_external(&mut ds, &app_sync).map_err(at("ds propose"))?
+            }
+            member => self
+                .group(member)
+                .propose_app_sync(&app_sync)
+                .map_err(at("propose"))?,
+        };
+        self.deliver(who, &message, "propose")?;
+        self.proposals.push(bytes(&message)?);
+        Ok(())
+    }
+
+    /// A rejected message: checked against Bob (an honest member) now, so a
+    /// vector never records a reason the implementation does not give.
+    fn invalid(
+        &mut self,
+        description: &str,
+        message: MlsMessage,
+        reason: RejectionReason,
+    ) -> Result<(), VectorError> {
+        let mut probe = self.bob_group.clone();
+        match probe.process(message.clone()) {
+            Err(rejected) if rejected.reason == reason => {}
+            Err(rejected) => {
+                return Err(VectorError::WrongRejection {
+                    step: description.into(),
+                    expected: reason,
+                    actual: rejected.reason,
+                });
+            }
+            Ok(_) => {
+                return Err(VectorError::UnexpectedAccept {
+                    step: description.into(),
+                    expected: reason,
+                });
+            }
+        }
+        self.invalid.push(InvalidMessage {
+            description: description.into(),
+            message: bytes(&message)?,
+            reason: reason_name(reason).into(),
+        });
+        Ok(())
+    }
+
+    fn forge(&mut self, kind: ForgeryKind, reason: RejectionReason) -> Result<(), VectorError> {
+        let rules = self.alice.rules().clone();
+        let message = forge_commit(&rules, &mut self.alice_group, kind)
+            .map_err(|e| VectorError::Malformed(format!("forge {kind:?}: {e}")))?;
+        self.invalid(&format!("forged commit: {kind:?}"), message, reason)
+    }
+
+    fn commit(
+        &mut self,
+        who: Who,
+        description: &str,
+        by_value: &[AppSync],
+    ) -> Result<(), VectorError> {
+        let commit = self
+            .group(who)
+            .commit_app_syncs(by_value)
+            .map_err(at(description))?;
+        let message = commit.output.commit_message;
+        self.deliver(who, &message, description)?;
+        if self
+            .alice_group
+            .epoch_authenticator_bytes()
+            .map_err(at(description))?
+            != self
+                .bob_group
+                .epoch_authenticator_bytes()
+                .map_err(at(description))?
+        {
+            return Err(VectorError::Malformed(format!(
+                "{description}: the members disagree after the commit"
+            )));
+        }
+        self.epochs.push(ProcessingEpoch {
+            description: description.into(),
+            proposals: std::mem::take(&mut self.proposals),
+            invalid: std::mem::take(&mut self.invalid),
+            commit: bytes(&message)?,
+            application_states: states_of(&self.alice_group)?,
+            epoch_authenticator: self
+                .alice_group
+                .epoch_authenticator_bytes()
+                .map_err(at(description))?
+                .into(),
+        });
+        Ok(())
+    }
+}
+
+/// A client whose key package secrets we can read back, to write them into
+/// the vector.
+fn passive_client(
+    suite: CipherSuite,
+) -> Result<(MlsMessage, Vec<u8>, Vec<u8>, Vec<u8>), VectorError> {
+    let crypto = RustCryptoProvider::default();
+    let provider = crypto
+        .cipher_suite_provider(suite)
+        .ok_or_else(|| VectorError::Malformed(format!("unsupported suite {suite:?}")))?;
+    let (secret, public) = provider
+        .signature_key_generate()
+        .map_err(|e| VectorError::Malformed(format!("key generation: {e:?}")))?;
+    let identity = SigningIdentity::new(
+        BasicCredential::new(b"passive".to_vec()).into_credential(),
+        public,
+    );
+    let storage = InMemoryKeyPackageStorage::new();
+    let client = mls_rs::client_builder::ClientBuilder::new()
+        .mls_rules(AppSyncRules::new())
+        .crypto_provider(crypto)
+        .identity_provider(BasicIdentityProvider::new())
+        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
+        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
+        .key_package_repo(storage.clone())
+        .signing_identity(identity, secret.clone(), suite)
+        .build();
+    let key_package = client
+        .generate_key_package_message(ExtensionList::new(), ExtensionList::new(), None)
+        .map_err(at("passive key package"))?;
+    let (_, data) = storage
+        .key_packages()
+        .into_iter()
+        .next()
+        .ok_or_else(|| VectorError::Malformed("no key package stored".into()))?;
+    Ok((
+        key_package,
+        secret.as_bytes().to_vec(),
+        data.leaf_node_key.to_vec(),
+        data.init_key.to_vec(),
+    ))
+}
+
+/// Generates the processing vector of one cipher suite (rustcrypto).
+pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> {
+    let setup = |e: mls_appsync::SetupError| VectorError::Malformed(format!("setup: {e}"));
+    let alice = AppSyncClient::with_rules("alice", AppSyncRules::new(), suite).map_err(setup)?;
+    let bob = AppSyncClient::with_rules("bob", AppSyncRules::new(), suite).map_err(setup)?;
+    let ds = ExternalSender::new("ds", AppSyncRules::new(), suite).map_err(setup)?;
+
+    let initial = vec![
+        ApplicationState::new(1, b"alpha".to_vec()),
+        ApplicationState::new(2, Vec::new()),
+        ApplicationState::new(3, vec![0x33; 100]),
+    ];
+    let mut alice_group = alice
+        .create_group(initial, vec![ds.signing_identity().clone()])
+        .map_err(setup)?;
+    let (passive_kp, signature_priv, encryption_priv, init_priv) = passive_client(suite)?;
+    let added = alice_group
+        .add_members(vec![
+            bob.key_package().map_err(at("bob key package"))?,
+            passive_kp.clone(),
+        ])
+        .map_err(at("add members"))?;
+    let welcome = added
+        .output
+        .welcome_messages
+        .first()
+        .ok_or_else(|| VectorError::Malformed("no welcome".into()))?
+        .clone();
+    let bob_group = bob.join_group(&welcome).map_err(at("bob joins"))?;
+
+    let mut s = Scenario {
+        alice,
+        alice_group,
+        bob_group,
+        ds,
+        suite,
+        epochs: Vec::new(),
+        proposals: Vec::new(),
+        invalid: Vec::new(),
+    };
+    let initial_epoch_authenticator = s
+        .alice_group
+        .epoch_authenticator_bytes()
+        .map_err(at("join"))?
+        .into();
+    let initial_application_states = states_of(&s.alice_group)?;
+
+    s.commit(
+        Who::Alice,
+        "one AppSync by value (PrivateMessage)",
+        &[AppSync::new(1, b"beta".to_vec())],
+    )?;
+
+    s.propose(Who::Bob, AppSync::new(2, b"bob was here".to_vec()))?;
+    s.commit(Who::Alice, "one AppSync by reference (PrivateMessage)", &[])?;
+
+    s.commit(
+        Who::Bob,
+        "two AppSyncs by value in one commit, applied in order",
+        &[
+            AppSync::new(3, vec![0x5a; 300]),
+            AppSync::new(1, b"gamma".to_vec()),
+        ],
+    )?;
+
+    s.propose(
+        Who::Ds,
+        AppSync::new(2, b"from the external sender".to_vec()),
+    )?;
+    s.commit(
+        Who::Bob,
+        "AppSync by reference from an authorized external sender",
+        &[],
+    )?;
+
+    for (kind, reason) in [
+        (ForgeryKind::AppSyncWithGce, RejectionReason::AppSyncWithGce),
+        (
+            ForgeryKind::DuplicateId,
+            RejectionReason::DuplicateApplicationId,
+        ),
+        (
+            ForgeryKind::UnknownId,
+            RejectionReason::UnknownApplicationId,
+        ),
+        (
+            ForgeryKind::UnappliedAppSync,
+            RejectionReason::StateMismatch,
+        ),
+        (
+            ForgeryKind::MalformedBody,
+            RejectionReason::MalformedAppSync,
+        ),
+    ] {
+        s.forge(kind, reason)?;
+    }
+    let group_id = s.alice_group.group_id().to_vec();
+    let epoch = s.alice_group.current_epoch();
+    let unlisted = unauthorized_app_sync_proposal(
+        &group_id,
+        epoch,
+        s.suite,
+        ForgedSender::External(0),
+        &AppSync::new(1, b"not from ds".to_vec()),
+    )
+    .map_err(|e| VectorError::Malformed(format!("unauthorized proposal: {e}")))?;
+    s.invalid(
+        "AppSync proposal claiming external sender 0, signed by an unlisted key",
+        unlisted,
+        RejectionReason::UnauthorizedSender,
+    )?;
+    s.alice.set_wire_format(WireFormatPolicy::Public);
+    s.commit(
+        Who::Alice,
+        "after rejected forgeries: an AppSync by value to an empty state (PublicMessage)",
+        &[AppSync::new(1, Vec::new())],
+    )?;
+
+    s.propose(Who::Alice, AppSync::new(3, b"p".to_vec()))?;
+    s.commit(
+        Who::Bob,
+        "by reference (PublicMessage) and by value (PrivateMessage) in one commit",
+        &[AppSync::new(2, b"q".to_vec())],
+    )?;
+
+    Ok(ProcessingCase {
+        cipher_suite: u16::from(suite),
+        key_package: bytes(&passive_kp)?,
+        signature_priv: signature_priv.into(),
+        encryption_priv: encryption_priv.into(),
+        init_priv: init_priv.into(),
+        welcome: bytes(&welcome)?,
+        ratchet_tree: None,
+        initial_epoch_authenticator,
+        initial_application_states,
+        epochs: s.epochs,
+    })
+}
+
+/// Suites the generator covers: every suite rustcrypto implements.
+pub const GENERATED_SUITES: [u16; 4] = [1, 2, 3, 7];
