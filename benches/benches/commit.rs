@@ -1,0 +1,183 @@
+//! Commit benchmarks: creating an AppSync commit, processing it at one
+//! receiver, and the whole round, against group size, state size and
+//! AppSyncs per commit, next to three baselines (see `Workload`).
+//!
+//! Ids: `commit/{create,process,round}/{kind}/members=M/state=S/n=N/provider=P`.
+//! `state` is the total state replaced, split over the `n` AppSyncs. The
+//! `gce` and `empty` baselines do not depend on `n` and run at `n=1` only.
+//!
+//! * create: build the commit and clear it on the committer, so its state
+//!   never changes and iterations are independent;
+//! * process: the receiver (last leaf) is cloned outside the timed region
+//!   and processes the commit inside it;
+//! * round: committer clone builds and applies the commit, then every other
+//!   member processes it. Measured only where every member is in memory
+//!   (groups up to `ROUND_MAX_MEMBERS`), never extrapolated.
+
+use appsync_benches::settings::{self, APP_SYNCS_PER_COMMIT, ROUND_MAX_MEMBERS, size_label};
+use appsync_benches::{CommitKind, Members, Provider, Workload};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use mls_rs::{ExtensionList, MlsMessage};
+
+/// One parameter point.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Point {
+    size: usize,
+    state: usize,
+    n: usize,
+}
+
+/// The group of the current size and the commits of the current point.
+/// Everything is built on first use, so a run filtered down to a few ids
+/// builds only the groups it times.
+struct Session<P: Provider> {
+    members: Option<Members<P>>,
+    workload: Option<(Point, Workload)>,
+    messages: Vec<(CommitKind, MlsMessage)>,
+}
+
+impl<P: Provider> Session<P> {
+    fn new() -> Self {
+        Self {
+            members: None,
+            workload: None,
+            messages: Vec::new(),
+        }
+    }
+
+    /// The members and workload of `point` and its verified commit of `kind`.
+    fn prepare(&mut self, point: Point, kind: CommitKind) -> (&Members<P>, &Workload, MlsMessage) {
+        if self.members.as_ref().is_none_or(|m| m.size() != point.size) {
+            self.workload = None;
+            let keep_all = point.size <= ROUND_MAX_MEMBERS;
+            self.members = Some(Members::build(point.size, keep_all, Vec::new()));
+        }
+        let members = self.members.as_mut().expect("built above");
+        if self.workload.as_ref().is_none_or(|(p, _)| *p != point) {
+            let base: ExtensionList = members.committer().context().extensions.clone();
+            let workload = Workload::new(&base, point.state, point.n);
+            members.set_states(workload.initial_states());
+            self.workload = Some((point, workload));
+            self.messages.clear();
+        }
+        let workload = &self.workload.as_ref().expect("set above").1;
+        let message = match self.messages.iter().find(|(k, _)| *k == kind) {
+            Some((_, m)) => m.clone(),
+            None => {
+                let m = workload.verified_commit(members, kind);
+                self.messages.push((kind, m.clone()));
+                m
+            }
+        };
+        (members, workload, message)
+    }
+}
+
+/// Baselines that do not depend on `n` run once, at `n=1`.
+fn kinds(n: usize) -> &'static [CommitKind] {
+    if n == 1 {
+        &CommitKind::ALL
+    } else {
+        &CommitKind::ALL[..2]
+    }
+}
+
+fn id<P: Provider>(kind: CommitKind, p: Point) -> BenchmarkId {
+    let param = format!(
+        "members={}/state={}/n={}/provider={}",
+        p.size,
+        size_label(p.state),
+        p.n,
+        P::NAME
+    );
+    BenchmarkId::new(kind.label(), param)
+}
+
+fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Point) {
+    let mut group = c.benchmark_group("commit/create");
+    for &kind in kinds(p.n) {
+        group.bench_function(id::<P>(kind, p), |b| {
+            let (members, workload, _) = session.prepare(p, kind);
+            let mut committer = members.committer().clone();
+            b.iter(|| {
+                let message = workload.build_commit(&mut committer, kind);
+                committer.clear_pending_commit();
+                message
+            });
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("commit/process");
+    for &kind in kinds(p.n) {
+        group.bench_function(id::<P>(kind, p), |b| {
+            let (members, _, message) = session.prepare(p, kind);
+            b.iter_batched(
+                || (members.receiver().clone(), message.clone()),
+                |(mut receiver, message)| {
+                    let described = receiver
+                        .process_incoming_message(message)
+                        .expect("verified commit rejected");
+                    (receiver, described)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+
+    if p.size > ROUND_MAX_MEMBERS {
+        return;
+    }
+    let mut group = c.benchmark_group("commit/round");
+    for &kind in kinds(p.n) {
+        group.bench_function(id::<P>(kind, p), |b| {
+            let (members, workload, _) = session.prepare(p, kind);
+            assert!(members.all_kept(), "a round needs every member");
+            b.iter_batched(
+                || (members.committer().clone(), members.receivers().to_vec()),
+                |(mut committer, mut receivers)| {
+                    let message = workload.build_commit(&mut committer, kind);
+                    committer
+                        .apply_pending_commit()
+                        .expect("applying own commit");
+                    for receiver in receivers.iter_mut() {
+                        receiver
+                            .process_incoming_message(message.clone())
+                            .expect("verified commit rejected");
+                    }
+                    (committer, receivers)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn commit_benches<P: Provider>(c: &mut Criterion) {
+    let mut session = Session::<P>::new();
+    for &size in settings::group_sizes() {
+        for &state in settings::state_sizes() {
+            for n in APP_SYNCS_PER_COMMIT {
+                bench_point(c, &mut session, Point { size, state, n });
+            }
+        }
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    commit_benches::<mls_rs_crypto_rustcrypto::RustCryptoProvider>(c);
+    // The quick run keeps to one provider to stay within its time budget.
+    #[cfg(feature = "awslc")]
+    if !settings::quick() {
+        commit_benches::<mls_rs_crypto_awslc::AwsLcCryptoProvider>(c);
+    }
+}
+
+criterion_group! {
+    name = commit;
+    config = settings::criterion();
+    targets = benches
+}
+criterion_main!(commit);
