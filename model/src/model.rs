@@ -1,0 +1,411 @@
+//! The stateright `Model`: guards in `actions()`, effects in `next_state()`.
+
+use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::semantics::{
+    self, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason, Rules, Sender,
+    UnknownIdPolicy,
+};
+use crate::state::{
+    ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
+    State,
+};
+use stateright::{Model, Property};
+
+/// One protocol step. Each carries what a harness needs to replay it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `member` sends AppSync by reference for its current epoch.
+    Propose { member: u8, app_sync: AppSync },
+    /// `member` sends a GCE by reference (content: the initial `application_states`).
+    ProposeGce { member: u8 },
+    /// `member` commits every proposal in its cache (filtered by the send rules)
+    /// plus `by_value`, and submits the commit to the DS.
+    Commit { member: u8, by_value: ByValue },
+    /// The authorized external sender proposes AppSync at the group's newest epoch.
+    External { app_sync: AppSync },
+    /// A non-member injects an AppSync proposal at the group's newest epoch.
+    Inject { app_sync: AppSync },
+    /// The adversary member sends a forged commit at the group's newest epoch.
+    Forge { forgery: Forgery },
+    /// `member` processes the head of its DS queue.
+    Deliver { member: u8 },
+}
+
+/// The model: a config plus precomputed choices.
+#[derive(Clone, Debug)]
+pub struct AppSyncModel {
+    pub cfg: AppSyncConfig,
+    /// The rules honest members run (with any seeded faults).
+    pub rules: Rules,
+    /// Our rules without faults: the yardstick of the ghost audits.
+    pub correct: Rules,
+    /// The adversary's client: applies AppSyncs to existing entries, checks nothing.
+    adversary_rules: Rules,
+    proposable: Vec<AppSync>,
+    by_value_choices: Vec<ByValue>,
+}
+
+impl AppSyncModel {
+    pub(crate) fn new(cfg: AppSyncConfig) -> Self {
+        let rules = cfg.rules();
+        let correct = Rules { faults: Faults::default(), ..rules };
+        let adversary_rules = Rules {
+            unknown_id: UnknownIdPolicy::Reject,
+            faults: Faults {
+                accept_app_sync_with_gce: true,
+                accept_duplicate_ids: true,
+                skip_apply: false,
+                skip_sender_check: true,
+            },
+            ..rules
+        };
+        let known: Vec<AppSync> = (1..=cfg.application_ids)
+            .flat_map(|id| (0..cfg.values).map(move |v| AppSync { application_id: id, new_state: v }))
+            .collect();
+        let mut proposable = known.clone();
+        if cfg.propose_unknown_id {
+            proposable.extend((0..cfg.values).map(|v| AppSync { application_id: cfg.unknown_id(), new_state: v }));
+        }
+        let mut by_value_choices = vec![ByValue::default()];
+        if cfg.max_by_value >= 1 {
+            by_value_choices.extend(known.iter().map(|a| ByValue::new(&[*a])));
+        }
+        if cfg.max_by_value >= 2 {
+            for a in &known {
+                for b in known.iter().filter(|b| b.application_id > a.application_id) {
+                    by_value_choices.push(ByValue::new(&[*a, *b]));
+                }
+            }
+        }
+        Self { cfg, rules, correct, adversary_rules, proposable, by_value_choices }
+    }
+
+    /// Number of leaves in the group: honest members plus the adversary.
+    pub fn leaves(&self) -> u8 {
+        self.cfg.members + u8::from(self.cfg.adversary_leaf().is_some())
+    }
+
+    /// The view the conformance harness compares for `member`.
+    pub fn member_view(&self, state: &State, member: usize) -> MemberView {
+        state.members[member].view(self.leaves())
+    }
+
+    /// The unique initial state.
+    pub fn initial_state(&self) -> State {
+        let k = self.cfg.application_ids;
+        let member = Member {
+            epoch: 0,
+            application_states: ApplicationStates::initial(k),
+            cache: ProposalSet::default(),
+            pending: false,
+            cursor: 0,
+            last: Outcome::Nothing,
+            intent: None,
+        };
+        State {
+            members: vec![member; self.cfg.members as usize],
+            log: Vec::new(),
+            group_epoch: 0,
+            group_states: ApplicationStates::initial(k),
+            external_sent: 0,
+            external_last_epoch: None,
+            injected: 0,
+            forged: 0,
+            ghost: Ghost::default(),
+        }
+    }
+
+    /// A member may propose or commit: nothing pending, epoch below the bound.
+    fn can_act(&self, m: &Member) -> bool {
+        !m.pending && m.epoch < self.cfg.max_epoch
+    }
+
+    fn may_send_proposal(&self, state: &State) -> bool {
+        state.proposals_in_flight() < self.cfg.max_in_flight as usize
+    }
+
+    /// The commit `member` would build with `by_value`, or `None` if the send
+    /// rules refuse it or it would be empty.
+    pub fn build_commit(&self, state: &State, member: usize, by_value: ByValue) -> Option<Commit> {
+        let m = &state.members[member];
+        let cached: ProposalList = m.cache.iter().collect();
+        let sender = Sender::Member(member as u8);
+        let values: ProposalList = by_value
+            .iter()
+            .map(|a| Item { sender, proposal: Proposal::AppSync(a), by_value: true })
+            .collect();
+        let list = semantics::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
+        if list.is_empty() {
+            return None;
+        }
+        let mut by_reference = ProposalSet::default();
+        for item in list.as_slice().iter().filter(|i| !i.by_value) {
+            by_reference.insert(item.sender, item.proposal);
+        }
+        Some(Commit {
+            committer: member as u8,
+            epoch: m.epoch,
+            by_reference,
+            by_value,
+            gce_by_value: false,
+            claimed: semantics::r5_apply_in_order(&list, &m.application_states, &self.rules),
+            forgery: None,
+        })
+    }
+
+    /// The adversary's commit of kind `forgery` at the group's newest epoch. It
+    /// carries only by-value proposals (its rules drop every cached proposal).
+    pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {
+        let s = state.group_states;
+        let bump = AppSync {
+            application_id: 1,
+            new_state: (s.get(1).unwrap_or(0) + 1) % self.cfg.values,
+        };
+        let unknown = AppSync { application_id: self.cfg.unknown_id(), new_state: 1 };
+        let (by_value, gce_by_value) = match forgery {
+            Forgery::AppSyncWithGce => (ByValue::new(&[bump]), true),
+            Forgery::DuplicateId => (ByValue::new(&[bump, bump]), false),
+            Forgery::UnknownId => (ByValue::new(&[unknown]), false),
+            Forgery::StateMismatch => (ByValue::new(&[bump]), false),
+        };
+        let mut commit = Commit {
+            committer: self.cfg.members,
+            epoch: state.group_epoch,
+            by_reference: ProposalSet::default(),
+            by_value,
+            gce_by_value,
+            claimed: s,
+            forgery: Some(forgery),
+        };
+        if forgery != Forgery::StateMismatch {
+            commit.claimed = semantics::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
+        }
+        commit
+    }
+
+    /// Appends a message to every queue (one total order) and advances the
+    /// group's newest epoch if it is the first valid commit for that epoch.
+    fn append(&self, state: &mut State, msg: Message) {
+        assert!(state.log.len() < u8::MAX as usize, "DS log overflow");
+        state.log.push(msg);
+        if let Message::Commit(c) = msg {
+            if c.epoch == state.group_epoch {
+                let next = semantics::process_commit(&c.proposals(), &c.claimed, &state.group_states, &self.rules);
+                if let Ok(next) = next {
+                    state.group_epoch += 1;
+                    state.group_states = next;
+                }
+            }
+        }
+    }
+
+    /// Member `m` processes the head of its queue.
+    fn deliver(&self, state: &mut State, m: usize) {
+        let msg = state.log[state.members[m].cursor as usize];
+        state.members[m].cursor += 1;
+        let member = state.members[m];
+        let outcome = match msg {
+            Message::Proposal { epoch, .. } if epoch != member.epoch => Err(Reason::WrongEpoch),
+            Message::Proposal { sender, proposal, .. } => semantics::accept_proposal(sender, &self.rules)
+                .map(|()| state.members[m].cache.insert(sender, proposal)),
+            Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() => {
+                // Our own commit: apply it if still pending, else it lost the epoch.
+                if member.pending && c.epoch == member.epoch {
+                    self.apply(state, m, &c, c.claimed);
+                    Ok(())
+                } else {
+                    Err(Reason::WrongEpoch)
+                }
+            }
+            Message::Commit(c) if c.epoch != member.epoch => Err(Reason::WrongEpoch),
+            Message::Commit(c) => {
+                semantics::process_commit(&c.proposals(), &c.claimed, &member.application_states, &self.rules)
+                    .map(|next| self.apply(state, m, &c, next))
+            }
+        };
+        let member = &mut state.members[m];
+        member.last = match (outcome, msg) {
+            (Err(r), _) => Outcome::Rejected(r),
+            (Ok(()), Message::Proposal { .. }) => Outcome::AcceptedProposal,
+            (Ok(()), Message::Commit(_)) => member.last, // set by `apply`
+        };
+    }
+
+    /// Member `m` moves to the next epoch with `next` as its `application_states`.
+    fn apply(&self, state: &mut State, m: usize, commit: &Commit, next: ApplicationStates) {
+        let list = commit.proposals();
+        let member = &mut state.members[m];
+        state.ghost.0 |= crate::properties::audit(&list, commit, &member.application_states, &next, &self.correct);
+        member.epoch += 1;
+        member.application_states = next;
+        member.cache = ProposalSet::default();
+        member.pending = false;
+        if let Some(intent) = member.intent {
+            if commit.by_reference.contains(Sender::Member(m as u8), Proposal::AppSync(intent.app_sync)) {
+                member.intent = None;
+            }
+        }
+        member.last = Outcome::AcceptedCommit {
+            app_syncs: list.app_syncs().count() as u8,
+            external: list.app_syncs().any(|(s, _)| s == Sender::External),
+        };
+    }
+
+    /// Skips each member's own proposals (it never receives them) and drops the
+    /// log prefix every member has processed.
+    fn normalize(&self, state: &mut State) {
+        for (i, member) in state.members.iter_mut().enumerate() {
+            while let Some(Message::Proposal { sender: Sender::Member(s), .. }) = state.log.get(member.cursor as usize) {
+                if *s as usize != i {
+                    break;
+                }
+                member.cursor += 1;
+            }
+        }
+        let done = state.members.iter().map(|m| m.cursor).min().unwrap_or(0);
+        if done > 0 {
+            state.log.drain(..done as usize);
+            for member in &mut state.members {
+                member.cursor -= done;
+            }
+        }
+    }
+}
+
+impl Model for AppSyncModel {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![self.initial_state()]
+    }
+
+    fn actions(&self, state: &State, actions: &mut Vec<Action>) {
+        let may_propose = self.may_send_proposal(state);
+        for (i, m) in state.members.iter().enumerate() {
+            let member = i as u8;
+            if (m.cursor as usize) < state.log.len() {
+                actions.push(Action::Deliver { member });
+            }
+            if !self.can_act(m) {
+                continue;
+            }
+            if may_propose {
+                match m.intent {
+                    // Retry an update that did not make it into a commit.
+                    Some(intent) => {
+                        if !m.cache.contains(Sender::Member(member), Proposal::AppSync(intent.app_sync)) {
+                            actions.push(Action::Propose { member, app_sync: intent.app_sync });
+                        }
+                    }
+                    None => {
+                        for &app_sync in &self.proposable {
+                            actions.push(Action::Propose { member, app_sync });
+                        }
+                    }
+                }
+                if self.cfg.gce_proposals && !m.cache.contains(Sender::Member(member), Proposal::Gce) {
+                    actions.push(Action::ProposeGce { member });
+                }
+            }
+            let sequenced = self.cfg.delivery == DeliveryPolicy::Sequencer;
+            if !sequenced || m.epoch == state.group_epoch {
+                for &by_value in &self.by_value_choices {
+                    if !by_value.is_empty() || self.build_commit(state, i, by_value).is_some() {
+                        actions.push(Action::Commit { member, by_value });
+                    }
+                }
+            }
+        }
+        if state.group_epoch >= self.cfg.max_epoch {
+            return;
+        }
+        let fresh_epoch = state.external_last_epoch != Some(state.group_epoch);
+        if may_propose && state.external_sent < self.cfg.external_proposals && fresh_epoch {
+            for &app_sync in self.proposable.iter().filter(|a| a.application_id <= self.cfg.application_ids) {
+                actions.push(Action::External { app_sync });
+            }
+        }
+        if may_propose && state.injected < self.cfg.injections {
+            let app_sync = AppSync { application_id: 1, new_state: self.cfg.values - 1 };
+            actions.push(Action::Inject { app_sync });
+        }
+        if state.forged < self.cfg.forgeries {
+            for forgery in Forgery::ALL {
+                actions.push(Action::Forge { forgery });
+            }
+        }
+    }
+
+    fn next_state(&self, last: &State, action: Action) -> Option<State> {
+        let mut state = last.clone();
+        match action {
+            Action::Propose { member, app_sync } => {
+                let m = &mut state.members[member as usize];
+                let proposal = Proposal::AppSync(app_sync);
+                m.cache.insert(Sender::Member(member), proposal);
+                if m.intent.is_none() {
+                    let read = m.application_states.get(app_sync.application_id);
+                    m.intent = Some(Intent { app_sync, read });
+                }
+                let epoch = m.epoch;
+                self.append(&mut state, Message::Proposal { sender: Sender::Member(member), epoch, proposal });
+            }
+            Action::ProposeGce { member } => {
+                let m = &mut state.members[member as usize];
+                m.cache.insert(Sender::Member(member), Proposal::Gce);
+                let epoch = m.epoch;
+                let msg = Message::Proposal { sender: Sender::Member(member), epoch, proposal: Proposal::Gce };
+                self.append(&mut state, msg);
+            }
+            Action::Commit { member, by_value } => {
+                let commit = self.build_commit(&state, member as usize, by_value)?;
+                state.members[member as usize].pending = true;
+                self.append(&mut state, Message::Commit(commit));
+            }
+            Action::External { app_sync } => {
+                state.external_sent += 1;
+                state.external_last_epoch = Some(state.group_epoch);
+                let msg = Message::Proposal {
+                    sender: Sender::External,
+                    epoch: state.group_epoch,
+                    proposal: Proposal::AppSync(app_sync),
+                };
+                self.append(&mut state, msg);
+            }
+            Action::Inject { app_sync } => {
+                state.injected += 1;
+                let msg = Message::Proposal {
+                    sender: Sender::NonMember,
+                    epoch: state.group_epoch,
+                    proposal: Proposal::AppSync(app_sync),
+                };
+                self.append(&mut state, msg);
+            }
+            Action::Forge { forgery } => {
+                state.forged += 1;
+                let commit = self.forge(&state, forgery);
+                self.append(&mut state, Message::Commit(commit));
+            }
+            Action::Deliver { member } => self.deliver(&mut state, member as usize),
+        }
+        self.normalize(&mut state);
+        Some(state)
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        action.to_string()
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        crate::properties::all()
+    }
+
+    /// Guards already stop every action past a bound; this restates the bounds
+    /// so that a state beyond them is never explored.
+    fn within_boundary(&self, state: &State) -> bool {
+        state.group_epoch <= self.cfg.max_epoch
+            && state.members.iter().all(|m| m.epoch <= self.cfg.max_epoch)
+            && state.proposals_in_flight() <= self.cfg.max_in_flight as usize
+    }
+}

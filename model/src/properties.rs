@@ -1,0 +1,210 @@
+//! Properties, named after the guarantee they check.
+//!
+//! `always` properties read the state, or a ghost bit that [`audit`] sets at
+//! the moment an honest member applies a commit (a history variable, as in
+//! TLA+). `sometimes` properties are non-vacuity witnesses.
+
+use crate::model::AppSyncModel;
+use crate::semantics::{
+    r3_known_application_id, r7_authorized_sender, validate, ApplicationStates, ProposalList,
+    Proposal, Reason, Rules, Sender, MAX_IDS,
+};
+use crate::state::{Commit, Ghost, Message, Outcome, State};
+use stateright::Property;
+
+pub const AGREEMENT: &str = "agreement";
+pub const NO_INVALID_LIST_APPLIED: &str = "no invalid proposal list applied";
+pub const FORGED_COMMITS_REJECTED: &str = "forged commits rejected";
+pub const AUTHENTICITY: &str = "authenticity";
+pub const COMMITTED_APP_SYNC_VISIBLE: &str = "committed AppSync visible";
+pub const CONVERGENCE: &str = "convergence";
+pub const ONLY_APP_SYNC_WRITES: &str = "only AppSync writes application_states";
+pub const KNOWN_IDS_ONLY: &str = "known application ids only";
+pub const NO_LOST_UPDATE: &str = "no lost update";
+
+pub const TWO_APP_SYNCS_APPLIED: &str = "commit with two AppSyncs applied by all";
+pub const EXTERNAL_APP_SYNC_APPLIED: &str = "external AppSync applied";
+pub const FORGED_GCE_REJECTED: &str = "forged AppSync+GCE rejected";
+pub const FORGED_DUPLICATE_REJECTED: &str = "forged duplicate id rejected";
+pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
+pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
+pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
+pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
+
+/// Every `always` property, in the order of [`all`].
+pub const ALWAYS: [&str; 9] = [
+    AGREEMENT,
+    NO_INVALID_LIST_APPLIED,
+    FORGED_COMMITS_REJECTED,
+    AUTHENTICITY,
+    COMMITTED_APP_SYNC_VISIBLE,
+    CONVERGENCE,
+    ONLY_APP_SYNC_WRITES,
+    KNOWN_IDS_ONLY,
+    NO_LOST_UPDATE,
+];
+
+/// Every `sometimes` witness, in the order of [`all`].
+pub const SOMETIMES: [&str; 8] = [
+    TWO_APP_SYNCS_APPLIED,
+    EXTERNAL_APP_SYNC_APPLIED,
+    FORGED_GCE_REJECTED,
+    FORGED_DUPLICATE_REJECTED,
+    FORGED_UNKNOWN_REJECTED,
+    FORGED_MISMATCH_REJECTED,
+    NON_MEMBER_REJECTED,
+    CONCURRENT_COMMITS_ONE_WINS,
+];
+
+type M = AppSyncModel;
+
+pub fn all() -> Vec<Property<M>> {
+    vec![
+        Property::always(AGREEMENT, agreement),
+        Property::always(NO_INVALID_LIST_APPLIED, |_: &M, s: &State| !s.ghost.has(Ghost::INVALID_LIST_APPLIED)),
+        Property::always(FORGED_COMMITS_REJECTED, |_: &M, s: &State| !s.ghost.has(Ghost::FORGED_COMMIT_APPLIED)),
+        Property::always(AUTHENTICITY, |_: &M, s: &State| !s.ghost.has(Ghost::UNAUTHENTIC_VALUE)),
+        Property::always(COMMITTED_APP_SYNC_VISIBLE, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::COMMITTED_APP_SYNC_INVISIBLE)
+        }),
+        Property::always(CONVERGENCE, convergence),
+        Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)),
+        Property::always(KNOWN_IDS_ONLY, known_ids_only),
+        Property::always(NO_LOST_UPDATE, |_: &M, s: &State| lost_update(s).is_none()),
+        Property::sometimes(TWO_APP_SYNCS_APPLIED, two_app_syncs_applied_by_all),
+        Property::sometimes(EXTERNAL_APP_SYNC_APPLIED, |_: &M, s: &State| {
+            s.members.iter().any(|m| matches!(m.last, Outcome::AcceptedCommit { external: true, .. }))
+        }),
+        Property::sometimes(FORGED_GCE_REJECTED, |_: &M, s: &State| rejected(s, Reason::AppSyncWithGce)),
+        Property::sometimes(FORGED_DUPLICATE_REJECTED, |_: &M, s: &State| {
+            rejected(s, Reason::DuplicateApplicationId)
+        }),
+        Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| rejected(s, Reason::UnknownApplicationId)),
+        Property::sometimes(FORGED_MISMATCH_REJECTED, |_: &M, s: &State| rejected(s, Reason::StateMismatch)),
+        Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| rejected(s, Reason::UnauthorizedSender)),
+        Property::sometimes(CONCURRENT_COMMITS_ONE_WINS, concurrent_commits_one_wins),
+    ]
+}
+
+/// Members in the same epoch hold the same `application_states` (membership is
+/// static, so it agrees trivially). R9: else they would derive different keys.
+fn agreement(_: &M, s: &State) -> bool {
+    s.members.iter().all(|a| {
+        s.members
+            .iter()
+            .all(|b| a.epoch != b.epoch || a.application_states == b.application_states)
+    })
+}
+
+/// Quiescent (nothing left in the DS log) implies everyone is in the same epoch
+/// with the same state. Stands in for an `eventually`, which stateright checks
+/// unsoundly on cycles and truncated paths.
+fn convergence(_: &M, s: &State) -> bool {
+    let first = &s.members[0];
+    !s.is_quiescent()
+        || s.members
+            .iter()
+            .all(|m| m.epoch == first.epoch && m.application_states == first.application_states)
+}
+
+/// Only ids `1..=K` ever have an entry (fails by design under the "create"
+/// reading of an unknown id).
+fn known_ids_only(model: &M, s: &State) -> bool {
+    let unknown = model.cfg.unknown_id();
+    s.members.iter().all(|m| m.application_states.get(unknown).is_none())
+}
+
+fn rejected(s: &State, reason: Reason) -> bool {
+    s.members.iter().any(|m| m.last == Outcome::Rejected(reason))
+}
+
+fn two_app_syncs_applied_by_all(_: &M, s: &State) -> bool {
+    let first = &s.members[0];
+    s.members.iter().all(|m| {
+        m.epoch == first.epoch && matches!(m.last, Outcome::AcceptedCommit { app_syncs: 2.., .. })
+    })
+}
+
+/// Two honest commits for one epoch are in the DS log and one of them already
+/// moved a member past that epoch.
+fn concurrent_commits_one_wins(_: &M, s: &State) -> bool {
+    let honest = |m: &Message| match m {
+        Message::Commit(c) if c.forgery.is_none() => Some(c.epoch),
+        _ => None,
+    };
+    s.log.iter().enumerate().any(|(i, a)| {
+        let Some(e) = honest(a) else { return false };
+        s.log[i + 1..].iter().any(|b| honest(b) == Some(e)) && s.members.iter().any(|m| m.epoch > e)
+    })
+}
+
+/// A lost update, if the state shows one: the commit that wins its epoch (first
+/// honest commit for it in the DS order, its committer still pending) carries
+/// a member's AppSync whose `new_state` was chosen from a value that has since
+/// been overwritten, and it overwrites that newer value. Its proposer never saw
+/// the update it clobbers: whole-blob replacement has no compare-and-swap.
+///
+/// Returns the committer and the offending AppSync's proposer.
+pub fn lost_update(s: &State) -> Option<(u8, u8)> {
+    for (pos, msg) in s.log.iter().enumerate() {
+        let Message::Commit(c) = msg else { continue };
+        let earlier = s.log[..pos]
+            .iter()
+            .any(|m| matches!(m, Message::Commit(d) if d.epoch == c.epoch && d.forgery.is_none()));
+        let Some(committer) = s.members.get(c.committer as usize) else { continue };
+        if c.forgery.is_some() || earlier || !committer.pending || committer.epoch != c.epoch {
+            continue;
+        }
+        for item in c.by_reference.iter() {
+            let (Sender::Member(p), Proposal::AppSync(a)) = (item.sender, item.proposal) else {
+                continue;
+            };
+            let Some(intent) = s.members[p as usize].intent else { continue };
+            let now = committer.application_states.get(a.application_id);
+            if intent.app_sync == a && intent.read != now && Some(a.new_state) != now {
+                return Some((c.committer, p));
+            }
+        }
+    }
+    None
+}
+
+/// Ghost audit of one commit application by an honest member: which guarantees
+/// it breaks, judged by our rules without faults (`correct`).
+pub(crate) fn audit(
+    list: &ProposalList,
+    commit: &Commit,
+    old: &ApplicationStates,
+    new: &ApplicationStates,
+    correct: &Rules,
+) -> u8 {
+    let mut ghost = 0;
+    if validate(list, old, correct).is_err() {
+        ghost |= Ghost::INVALID_LIST_APPLIED;
+    }
+    if commit.forgery.is_some() {
+        ghost |= Ghost::FORGED_COMMIT_APPLIED;
+    }
+    let initial = ApplicationStates::initial(correct.application_ids);
+    for id in 1..=MAX_IDS as u8 {
+        let after = new.get(id);
+        let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
+        if old.get(id) != after {
+            if writes.clone().next().is_none() {
+                ghost |= Ghost::WRITE_WITHOUT_APP_SYNC;
+            }
+            let authorized = writes.clone().any(|(sender, a)| {
+                r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
+            });
+            if !(after.is_none() || after == initial.get(id) || authorized) {
+                ghost |= Ghost::UNAUTHENTIC_VALUE;
+            }
+        }
+        if let Some((_, last)) = writes.last() {
+            if r3_known_application_id(old, &last, correct).is_ok() && after != Some(last.new_state) {
+                ghost |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
+            }
+        }
+    }
+    ghost
+}
