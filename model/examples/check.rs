@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/main/target-model cargo run --release -p appsync-model \
-//!     --example check -- [dfs|sym|bfs] [default|sequencer|big|gce|create] [threads] [key=value...]
+//!     --example check -- [dfs|sym|bfs] [default|adversarial|sequencer|full|gce|create] [threads] [key=value...]
 //! ```
 //! Prints the state count, the time, unique states per second, and every
 //! discovery (counterexamples of `always` properties, `sometimes` witnesses).
@@ -16,7 +16,8 @@ fn preset(name: &str) -> AppSyncConfig {
     match name {
         "default" => d,
         "sequencer" => AppSyncConfig { delivery: DeliveryPolicy::Sequencer, ..d },
-        "big" => AppSyncConfig { members: 4, max_epoch: 3, ..d },
+        "adversarial" => AppSyncConfig::adversarial(),
+        "full" => AppSyncConfig::full(),
         "gce" => AppSyncConfig { gce_proposals: true, gce: GcePolicy::MustNotChange, ..d },
         "create" => AppSyncConfig { propose_unknown_id: true, unknown_id: UnknownIdPolicy::Create, ..d },
         other => panic!("unknown preset {other}"),
@@ -35,7 +36,6 @@ fn main() {
         match k {
             "members" => cfg.members = v,
             "ids" => cfg.application_ids = v,
-            "values" => cfg.values = v,
             "max_epoch" => cfg.max_epoch = v,
             "in_flight" => cfg.max_in_flight = v,
             "by_value" => cfg.max_by_value = v,

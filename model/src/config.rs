@@ -2,7 +2,7 @@
 //! draft's open questions, and seeded faults.
 
 use crate::model::AppSyncModel;
-use crate::semantics::{Faults, GcePolicy, Rules, UnknownIdPolicy, MAX_IDS, MAX_MEMBERS, MAX_VALUES};
+use crate::semantics::{Faults, GcePolicy, Rules, UnknownIdPolicy, MAX_IDS, MAX_MEMBERS};
 
 /// How the delivery service treats commits.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -25,8 +25,6 @@ pub struct AppSyncConfig {
     pub members: u8,
     /// K application ids `1..=K` (1..=3); id K+1 is the "unknown" id.
     pub application_ids: u8,
-    /// Value domain `0..values` of a state blob (2..=3).
-    pub values: u8,
     /// Largest epoch reached; no commit or proposal is made at this epoch.
     pub max_epoch: u8,
     /// Bound on proposal messages in the DS log not yet delivered to everyone.
@@ -52,21 +50,24 @@ pub struct AppSyncConfig {
 }
 
 impl Default for AppSyncConfig {
-    /// The default configuration: small enough to replay every transition on
-    /// real mls-rs groups, large enough to reach every `sometimes` witness.
+    /// The default configuration, small enough to replay every transition on
+    /// real mls-rs groups: 2 members, K=2, two epochs, the external sender,
+    /// commits by reference, relay DS. It reaches the witnesses "commit with two
+    /// AppSyncs applied by all", "external AppSync applied", "concurrent
+    /// commits, one wins", and the lost-update counterexample. The forgery and
+    /// non-member witnesses are reached by [`AppSyncConfig::adversarial`].
     fn default() -> Self {
         Self {
-            members: 3,
+            members: 2,
             application_ids: 2,
-            values: 2,
             max_epoch: 2,
-            max_in_flight: 2,
-            max_by_value: 1,
+            max_in_flight: 1,
+            max_by_value: 0,
             propose_unknown_id: false,
             gce_proposals: false,
             external_proposals: 1,
-            injections: 1,
-            forgeries: 1,
+            injections: 0,
+            forgeries: 0,
             delivery: DeliveryPolicy::Relay,
             unknown_id: UnknownIdPolicy::Reject,
             gce: GcePolicy::MayRewrite,
@@ -76,6 +77,35 @@ impl Default for AppSyncConfig {
 }
 
 impl AppSyncConfig {
+    /// The adversarial configuration: one epoch, AppSync by value in commits,
+    /// a non-member injecting one proposal and an adversary forging one commit
+    /// (of any kind). It reaches every forgery and non-member witness, plus
+    /// "commit with two AppSyncs applied by all" and "concurrent commits".
+    pub fn adversarial() -> Self {
+        Self {
+            max_epoch: 1,
+            max_by_value: 1,
+            external_proposals: 0,
+            injections: 1,
+            forgeries: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Everything on, three members: behind `#[ignore]` tests and the example.
+    pub fn full() -> Self {
+        Self {
+            members: 3,
+            max_in_flight: 2,
+            max_by_value: 1,
+            gce_proposals: true,
+            propose_unknown_id: true,
+            injections: 1,
+            forgeries: 1,
+            ..Self::default()
+        }
+    }
+
     /// The rules every honest member runs.
     pub fn rules(&self) -> Rules {
         Rules {
@@ -100,7 +130,6 @@ impl AppSyncConfig {
     pub fn into_model(self) -> AppSyncModel {
         assert!((2..=MAX_MEMBERS as u8).contains(&self.members), "2..=5 members");
         assert!((1..MAX_IDS as u8).contains(&self.application_ids), "1..=3 application ids");
-        assert!((2..=MAX_VALUES).contains(&self.values), "2..=3 values");
         assert!(self.max_by_value <= 2, "at most 2 by-value AppSyncs");
         assert!(self.max_epoch >= 1 && self.max_epoch < 100, "1..100 epochs");
         AppSyncModel::new(self)

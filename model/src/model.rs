@@ -2,8 +2,8 @@
 
 use crate::config::{AppSyncConfig, DeliveryPolicy};
 use crate::semantics::{
-    self, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason, Rules, Sender,
-    UnknownIdPolicy,
+    self, writer_value, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason,
+    Rules, Sender, UnknownIdPolicy, ADVERSARY_VALUE,
 };
 use crate::state::{
     ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
@@ -41,8 +41,10 @@ pub struct AppSyncModel {
     pub correct: Rules,
     /// The adversary's client: applies AppSyncs to existing entries, checks nothing.
     adversary_rules: Rules,
-    proposable: Vec<AppSync>,
-    by_value_choices: Vec<ByValue>,
+    /// Ids a member may propose.
+    proposable: Vec<u8>,
+    /// Id lists an honest commit may add by value.
+    by_value_choices: Vec<Vec<u8>>,
 }
 
 impl AppSyncModel {
@@ -59,21 +61,19 @@ impl AppSyncModel {
             },
             ..rules
         };
-        let known: Vec<AppSync> = (1..=cfg.application_ids)
-            .flat_map(|id| (0..cfg.values).map(move |v| AppSync { application_id: id, new_state: v }))
-            .collect();
+        let known: Vec<u8> = (1..=cfg.application_ids).collect();
         let mut proposable = known.clone();
         if cfg.propose_unknown_id {
-            proposable.extend((0..cfg.values).map(|v| AppSync { application_id: cfg.unknown_id(), new_state: v }));
+            proposable.push(cfg.unknown_id());
         }
-        let mut by_value_choices = vec![ByValue::default()];
+        let mut by_value_choices = vec![vec![]];
         if cfg.max_by_value >= 1 {
-            by_value_choices.extend(known.iter().map(|a| ByValue::new(&[*a])));
+            by_value_choices.extend(known.iter().map(|a| vec![*a]));
         }
         if cfg.max_by_value >= 2 {
             for a in &known {
-                for b in known.iter().filter(|b| b.application_id > a.application_id) {
-                    by_value_choices.push(ByValue::new(&[*a, *b]));
+                for b in known.iter().filter(|b| *b > a) {
+                    by_value_choices.push(vec![*a, *b]);
                 }
             }
         }
@@ -157,11 +157,8 @@ impl AppSyncModel {
     /// carries only by-value proposals (its rules drop every cached proposal).
     pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {
         let s = state.group_states;
-        let bump = AppSync {
-            application_id: 1,
-            new_state: (s.get(1).unwrap_or(0) + 1) % self.cfg.values,
-        };
-        let unknown = AppSync { application_id: self.cfg.unknown_id(), new_state: 1 };
+        let bump = AppSync { application_id: 1, new_state: ADVERSARY_VALUE };
+        let unknown = AppSync { application_id: self.cfg.unknown_id(), new_state: ADVERSARY_VALUE };
         let (by_value, gce_by_value) = match forgery {
             Forgery::AppSyncWithGce => (ByValue::new(&[bump]), true),
             Forgery::DuplicateId => (ByValue::new(&[bump, bump]), false),
@@ -299,7 +296,9 @@ impl Model for AppSyncModel {
                         }
                     }
                     None => {
-                        for &app_sync in &self.proposable {
+                        let new_state = writer_value(Sender::Member(member));
+                        for &application_id in &self.proposable {
+                            let app_sync = AppSync { application_id, new_state };
                             actions.push(Action::Propose { member, app_sync });
                         }
                     }
@@ -310,9 +309,18 @@ impl Model for AppSyncModel {
             }
             let sequenced = self.cfg.delivery == DeliveryPolicy::Sequencer;
             if !sequenced || m.epoch == state.group_epoch {
-                for &by_value in &self.by_value_choices {
+                let new_state = writer_value(Sender::Member(member));
+                for ids in &self.by_value_choices {
+                    let app_syncs: Vec<AppSync> =
+                        ids.iter().map(|&application_id| AppSync { application_id, new_state }).collect();
+                    let by_value = ByValue::new(&app_syncs);
                     if !by_value.is_empty() || self.build_commit(state, i, by_value).is_some() {
                         actions.push(Action::Commit { member, by_value });
+                        if m.epoch < state.group_epoch {
+                            // A late commit (relay only) loses: every member rejects it
+                            // as WrongEpoch whatever it holds, so one content suffices.
+                            break;
+                        }
                     }
                 }
             }
@@ -322,12 +330,13 @@ impl Model for AppSyncModel {
         }
         let fresh_epoch = state.external_last_epoch != Some(state.group_epoch);
         if may_propose && state.external_sent < self.cfg.external_proposals && fresh_epoch {
-            for &app_sync in self.proposable.iter().filter(|a| a.application_id <= self.cfg.application_ids) {
-                actions.push(Action::External { app_sync });
+            let new_state = writer_value(Sender::External);
+            for application_id in 1..=self.cfg.application_ids {
+                actions.push(Action::External { app_sync: AppSync { application_id, new_state } });
             }
         }
         if may_propose && state.injected < self.cfg.injections {
-            let app_sync = AppSync { application_id: 1, new_state: self.cfg.values - 1 };
+            let app_sync = AppSync { application_id: 1, new_state: writer_value(Sender::NonMember) };
             actions.push(Action::Inject { app_sync });
         }
         if state.forged < self.cfg.forgeries {

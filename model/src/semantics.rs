@@ -6,7 +6,12 @@
 //! function, whose doc comment cites the id and quotes the draft.
 //!
 //! A blob `state` of the draft is abstracted to one small value `v`; the real
-//! blob for `v` is the single byte `[v]`.
+//! blob for `v` is the single byte `[v]`. The rules never look inside a blob,
+//! only compare blobs, so (data independence) it is enough that each writer
+//! writes its own value: 0 is the initial value, member `m` writes `m+1`, the
+//! external sender 6, the non-member 7, the adversary 8 ([`writer_value`]).
+//! Every overwrite by another writer is then visible, and every value names
+//! its writer, which makes authenticity and lost updates precise.
 
 use std::fmt;
 
@@ -14,8 +19,8 @@ use std::fmt;
 pub const MAX_MEMBERS: usize = 5;
 /// Largest `application_id` (K <= 3, plus the "unknown" id K+1).
 pub const MAX_IDS: usize = 4;
-/// Largest size of the value domain of a `state` blob.
-pub const MAX_VALUES: u8 = 3;
+/// Value an adversary writes (see [`writer_value`]).
+pub const ADVERSARY_VALUE: u8 = 8;
 
 /// An `application_id` (1-based, as in the draft; the real type is `uint32`).
 pub type ApplicationId = u8;
@@ -56,6 +61,11 @@ impl ApplicationStates {
 
     fn set(&mut self, id: ApplicationId, value: u8) {
         self.0[id as usize - 1] = value;
+    }
+
+    /// The same entries with every value mapped by `f` (symmetry reduction).
+    pub fn map_values(&self, f: impl Fn(u8) -> u8) -> Self {
+        Self(self.0.map(|v| if v == ABSENT { v } else { f(v) }))
     }
 
     /// The entries in `application_id` order, as the wire list would hold them.
@@ -111,6 +121,15 @@ pub enum Sender {
     External,
     /// Anyone else: not a member and not listed.
     NonMember,
+}
+
+/// The value `sender` writes with every AppSync (see the module header).
+pub fn writer_value(sender: Sender) -> u8 {
+    match sender {
+        Sender::Member(m) => m + 1,
+        Sender::External => MAX_MEMBERS as u8 + 1,
+        Sender::NonMember => MAX_MEMBERS as u8 + 2,
+    }
 }
 
 /// One proposal of a commit's proposal list.

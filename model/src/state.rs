@@ -4,7 +4,7 @@
 
 use crate::semantics::{
     AppSync, ApplicationState, ApplicationStates, Item, Proposal, ProposalList, Reason, Sender,
-    MAX_IDS, MAX_MEMBERS, MAX_VALUES,
+    writer_value, MAX_IDS, MAX_MEMBERS,
 };
 use stateright::{Representative, Rewrite, RewritePlan};
 use std::fmt;
@@ -26,16 +26,18 @@ impl From<MemberId> for usize {
 }
 
 /// A set of by-reference proposals (a member's cache, or a commit's references),
-/// one bit per (sender, proposal). Bit order is the canonical order of the send
-/// rules: sender (members by leaf, then the external sender, then the
-/// non-member), then `application_id`, then `new_state`; a sender's GCE last.
+/// one bit per (sender, proposal); an AppSync's `new_state` is its sender's
+/// [`writer_value`], so it needs no bits. Bit order is the canonical order of
+/// the send rules: sender (members by leaf, then the external sender, then the
+/// non-member), then `application_id` (then `new_state`, fixed per sender); a
+/// sender's GCE last.
 #[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProposalSet(u128);
+pub struct ProposalSet(u64);
 
-const KINDS: u32 = MAX_IDS as u32 * MAX_VALUES as u32 + 1;
+const KINDS: u32 = MAX_IDS as u32 + 1;
 const EXTERNAL_SLOT: u32 = MAX_MEMBERS as u32;
 const NON_MEMBER_SLOT: u32 = MAX_MEMBERS as u32 + 1;
-const BLOCK: u128 = (1 << KINDS) - 1;
+const BLOCK: u64 = (1 << KINDS) - 1;
 
 impl ProposalSet {
     fn bit(sender: Sender, proposal: Proposal) -> u32 {
@@ -46,7 +48,8 @@ impl ProposalSet {
         };
         let kind = match proposal {
             Proposal::AppSync(a) => {
-                (a.application_id as u32 - 1) * MAX_VALUES as u32 + a.new_state as u32
+                debug_assert_eq!(a.new_state, writer_value(sender), "values are writer tags");
+                a.application_id as u32 - 1
             }
             Proposal::Gce => KINDS - 1,
         };
@@ -63,10 +66,7 @@ impl ProposalSet {
         let proposal = if kind == KINDS - 1 {
             Proposal::Gce
         } else {
-            Proposal::AppSync(AppSync {
-                application_id: (kind / MAX_VALUES as u32) as u8 + 1,
-                new_state: (kind % MAX_VALUES as u32) as u8,
-            })
+            Proposal::AppSync(AppSync { application_id: kind as u8 + 1, new_state: writer_value(sender) })
         };
         (sender, proposal)
     }
@@ -98,7 +98,7 @@ impl ProposalSet {
     }
 
     /// The proposals of a member's own block, shifted to block 0 (for symmetry keys).
-    fn own_block(&self, m: usize) -> u128 {
+    fn own_block(&self, m: usize) -> u64 {
         (self.0 >> (m as u32 * KINDS)) & BLOCK
     }
 }
@@ -247,6 +247,8 @@ impl Rewrite<MemberId> for Message {
                     Some(_) => c.committer,
                 },
                 by_reference: c.by_reference.rewrite(plan),
+                by_value: ByValue { items: c.by_value.items.map(|a| a.map(|a| rewrite_app_sync(a, plan))) },
+                claimed: rewrite_states(&c.claimed, plan),
                 ..c
             }),
         }
@@ -291,9 +293,33 @@ pub struct Member {
     pub intent: Option<Intent>,
 }
 
+/// Renames a member's writer value (`m+1`); other values are fixed.
+fn rewrite_value<S>(v: u8, plan: &RewritePlan<MemberId, S>) -> u8 {
+    match v {
+        1..=5 => plan.rewrite(&MemberId(v - 1)).0 + 1,
+        _ => v,
+    }
+}
+
+fn rewrite_states<S>(s: &ApplicationStates, plan: &RewritePlan<MemberId, S>) -> ApplicationStates {
+    s.map_values(|v| rewrite_value(v, plan))
+}
+
+fn rewrite_app_sync<S>(a: AppSync, plan: &RewritePlan<MemberId, S>) -> AppSync {
+    AppSync { new_state: rewrite_value(a.new_state, plan), ..a }
+}
+
 impl Rewrite<MemberId> for Member {
     fn rewrite<S>(&self, plan: &RewritePlan<MemberId, S>) -> Self {
-        Member { cache: self.cache.rewrite(plan), ..*self }
+        Member {
+            application_states: rewrite_states(&self.application_states, plan),
+            cache: self.cache.rewrite(plan),
+            intent: self.intent.map(|i| Intent {
+                app_sync: rewrite_app_sync(i.app_sync, plan),
+                read: i.read.map(|v| rewrite_value(v, plan)),
+            }),
+            ..*self
+        }
     }
 }
 
@@ -374,6 +400,7 @@ impl Representative for State {
         State {
             members: plan.reindex(&self.members),
             log: self.log.iter().map(|m| m.rewrite(&plan)).collect(),
+            group_states: rewrite_states(&self.group_states, &plan),
             ..*self
         }
     }
