@@ -49,7 +49,9 @@ pub mod state;
 
 pub use config::{AppSyncConfig, DeliveryPolicy};
 pub use model::{Action, AppSyncModel};
-pub use path::{decode_path, encode_path, format_trace, replay, ParseActionError, ReplayError};
+pub use path::{
+    decode_path, encode_path, format_trace, replay, shortest_discovery, ParseActionError, ReplayError,
+};
 pub use semantics::{
     AppSync, ApplicationState, ApplicationStates, Faults, GcePolicy, Proposal, Reason, Sender,
     UnknownIdPolicy,

@@ -6,10 +6,11 @@
 //! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch)`
 //! `deliver(m2)`.
 
+use crate::config::AppSyncConfig;
 use crate::model::{Action, AppSyncModel};
 use crate::semantics::AppSync;
 use crate::state::{ByValue, Forgery, Outcome, State};
-use stateright::Model;
+use stateright::{Checker, HasDiscoveries, Model};
 use std::fmt::{self, Write};
 use std::str::FromStr;
 
@@ -183,4 +184,29 @@ pub fn format_trace(model: &AppSyncModel, actions: &[Action]) -> Result<String, 
         let _ = writeln!(out, "{}. {action}: {}", i + 1, describe_members(model, state));
     }
     Ok(out)
+}
+
+/// A shortest path to a discovery of `property` (a counterexample of an
+/// `always`, a witness of a `sometimes`), by stateright's BFS.
+///
+/// Stateright 0.31 overwrites a property's discovery each time a later state
+/// also satisfies it, so a plain BFS run can report a longer path than the
+/// shortest. We deepen the bound one level at a time instead: the first depth
+/// at which BFS finds anything yields a shortest path.
+pub fn shortest_discovery(cfg: &AppSyncConfig, property: &'static str, max_len: usize) -> Option<Vec<Action>> {
+    for len in 1..=max_len {
+        let checker = cfg
+            .clone()
+            .into_model()
+            .checker()
+            .finish_when(HasDiscoveries::AnyOf([property].into()))
+            // Depth d checks paths of at most d-2 actions.
+            .target_max_depth(len + 2)
+            .spawn_bfs()
+            .join();
+        if let Some(path) = checker.discovery(property) {
+            return Some(path.into_actions());
+        }
+    }
+    None
 }

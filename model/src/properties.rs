@@ -159,7 +159,12 @@ pub fn lost_update(s: &State) -> Option<(u8, u8)> {
             let (Sender::Member(p), Proposal::AppSync(a)) = (item.sender, item.proposal) else {
                 continue;
             };
-            let Some(intent) = s.members[p as usize].intent else { continue };
+            // The proposer must still be in the commit's epoch: once it applies
+            // the commit its intent is done and a new one may look the same.
+            let proposer = &s.members[p as usize];
+            let Some(intent) = proposer.intent.filter(|_| proposer.epoch == c.epoch) else {
+                continue;
+            };
             let now = committer.application_states.get(a.application_id);
             if intent.app_sync == a && intent.read != now && Some(a.new_state) != now {
                 return Some((c.committer, p));
