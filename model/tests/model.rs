@@ -94,3 +94,128 @@ fn lost_update_shortest_counterexample() {
          deliver(m1) propose(m1,app2=2) commit(m1,[])"
     );
 }
+
+/// Base for the open-question variants: GCE proposals and proposals for the
+/// unknown id K+1 are on.
+fn variant(unknown_id: UnknownIdPolicy, gce: GcePolicy) -> AppSyncConfig {
+    AppSyncConfig {
+        external_proposals: 0,
+        gce_proposals: true,
+        propose_unknown_id: true,
+        unknown_id,
+        gce,
+        ..AppSyncConfig::default()
+    }
+}
+
+/// Which `always` properties fail under each reading of the draft's open
+/// questions (README table).
+#[test]
+fn open_question_variants() {
+    use GcePolicy::*;
+    use UnknownIdPolicy::*;
+    let table = [
+        (Reject, MayRewrite, vec![ONLY_APP_SYNC_WRITES, NO_LOST_UPDATE]),
+        (Reject, MustNotChange, vec![NO_LOST_UPDATE]),
+        (Create, MayRewrite, vec![ONLY_APP_SYNC_WRITES, KNOWN_IDS_ONLY, NO_LOST_UPDATE]),
+        (Create, MustNotChange, vec![KNOWN_IDS_ONLY, NO_LOST_UPDATE]),
+    ];
+    for (unknown, gce, expected) in table {
+        let (unique, found) = check(variant(unknown, gce), false);
+        println!("{unknown:?} {gce:?}: {unique} states, violated {:?}", violated(&found));
+        assert_eq!(violated(&found), set(&expected), "{unknown:?} {gce:?}");
+    }
+}
+
+/// Each seeded fault is caught by the property guarding its rule.
+#[test]
+fn seeded_faults_are_caught() {
+    let cases: [(Faults, AppSyncConfig, &[&str]); 4] = [
+        (
+            Faults { accept_app_sync_with_gce: true, ..Faults::default() },
+            AppSyncConfig::adversarial(),
+            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        ),
+        (
+            Faults { accept_duplicate_ids: true, ..Faults::default() },
+            AppSyncConfig::adversarial(),
+            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        ),
+        (
+            Faults { skip_apply: true, ..Faults::default() },
+            AppSyncConfig::default(),
+            &[COMMITTED_APP_SYNC_VISIBLE],
+        ),
+        (
+            Faults { skip_sender_check: true, ..Faults::default() },
+            AppSyncConfig::adversarial(),
+            &[AUTHENTICITY, NO_INVALID_LIST_APPLIED],
+        ),
+    ];
+    for (faults, base, expected) in cases {
+        let (_, found) = check(AppSyncConfig { faults, ..base.clone() }, false);
+        println!("{faults:?}: violated {:?}", violated(&found));
+        for p in expected {
+            assert!(found.contains(p), "{faults:?} not caught by {p}");
+        }
+        // The same configuration without the fault is clean.
+        let (_, clean) = check(base, false);
+        for p in expected {
+            assert!(!clean.contains(p), "{p} fails without a fault");
+        }
+    }
+}
+
+/// The sequencer refuses the second commit of an epoch: no race, same guarantees.
+#[test]
+fn sequencer_policy() {
+    let cfg = AppSyncConfig { delivery: DeliveryPolicy::Sequencer, ..AppSyncConfig::default() };
+    let (unique, found) = check(cfg, false);
+    println!("sequencer: {unique}");
+    assert_eq!(violated(&found), set(&[NO_LOST_UPDATE]));
+    assert!(!found.contains(CONCURRENT_COMMITS_ONE_WINS));
+    assert!(found.contains(TWO_APP_SYNCS_APPLIED) && found.contains(EXTERNAL_APP_SYNC_APPLIED));
+}
+
+#[test]
+fn actions_round_trip_as_text() {
+    let text = "propose(m1,app2=2) propose_gce(m0) commit(m0,[]) commit(m1,[app1=2]) \
+                commit(m0,[app1=1,app2=1]) external(app1=6) inject(app1=7) forge(adv,gce) \
+                forge(adv,dup) forge(adv,unknown) forge(adv,mismatch) deliver(m2)";
+    let actions = decode_path(text).unwrap();
+    assert_eq!(actions.len(), 12);
+    assert_eq!(encode_path(&actions), text.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert!("commit(m0,app1=1)".parse::<Action>().is_err());
+    assert!("forge(adv,other)".parse::<Action>().is_err());
+}
+
+#[test]
+fn replay_rejects_disabled_actions() {
+    let model = AppSyncConfig::default().into_model();
+    let actions = decode_path("deliver(m0)").unwrap();
+    assert_eq!(replay(&model, &actions).unwrap_err().step, 0);
+    let actions = decode_path("propose(m0,app1=1) deliver(m1) commit(m1,[]) deliver(m1) deliver(m0)").unwrap();
+    let states = replay(&model, &actions).unwrap();
+    let last = states.last().unwrap();
+    for m in 0..2 {
+        let view = model.member_view(last, m);
+        assert_eq!(view.epoch, 1);
+        assert_eq!(view.application_states, vec![(1, 1), (2, 0)]);
+        assert_eq!(view.members, vec![0, 1]);
+        assert_eq!(view.last, LastOutcome::Accepted);
+    }
+}
+
+/// Every path the checker takes replays through the text encoding (a sample).
+#[test]
+fn discoveries_replay_from_text() {
+    let model = AppSyncConfig::adversarial().into_model();
+    let checker = model.checker().spawn_dfs().join();
+    let model = AppSyncConfig::adversarial().into_model();
+    for (name, path) in checker.discoveries() {
+        let actions = path.clone().into_actions();
+        let decoded = decode_path(&encode_path(&actions)).unwrap();
+        let states = replay(&model, &decoded).unwrap();
+        assert_eq!(states.last().unwrap(), path.last_state(), "{name}");
+    }
+}
