@@ -1,3 +1,4 @@
 //! Conformance harness, test-vector runners and the `appsync` command.
 pub mod cli;
+pub mod conformance;
 pub mod vectors;

@@ -1,0 +1,220 @@
+//! Exhaustive conformance: every transition of the model's state graph,
+//! replayed on real mls-rs groups.
+//!
+//! A depth-first search walks the model from its initial state. At each
+//! newly reached state it takes every enabled action, plays it on a clone of
+//! the real world that reached the state, and compares the two. The real
+//! world is cloned rather than rebuilt, so every path shares the work of its
+//! prefix. A state reached again is not expanded again: every transition out
+//! of every reachable state is replayed exactly once.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::time::{Duration, Instant};
+
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, State, encode_path};
+use stateright::Model;
+
+use super::view::{Difference, compare};
+use super::world::{RealWorld, RulesFactory, WorldError};
+
+/// A disagreement, with the path that leads to it.
+#[derive(Debug)]
+pub struct Divergence {
+    /// The actions from the initial state, the last one being the step that
+    /// diverged (empty: the initial states already differ).
+    pub path: Vec<Action>,
+    /// What differs.
+    pub difference: Difference,
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "model and implementation diverge after {} steps:",
+            self.path.len()
+        )?;
+        for (i, action) in self.path.iter().enumerate() {
+            writeln!(f, "  {:>3}. {action}", i + 1)?;
+        }
+        writeln!(f, "  {}", self.difference)?;
+        write!(
+            f,
+            "  replay with: appsync replay '{}'",
+            encode_path(&self.path)
+        )
+    }
+}
+
+/// Why a conformance run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ConformanceError {
+    /// The model and the implementation disagree.
+    #[error("{0}")]
+    Divergence(Box<Divergence>),
+    /// The real world could not be built or stepped for a reason that is not
+    /// a disagreement (setup, unsupported configuration).
+    #[error(transparent)]
+    World(#[from] WorldError),
+}
+
+/// What an exhaustive run covered.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExhaustiveReport {
+    /// Unique model states reached (each compared with a real world).
+    pub states: usize,
+    /// Transitions replayed on mls-rs (each compared after the step).
+    pub transitions: usize,
+    /// Maximal paths: states with no enabled transition inside the bounds.
+    pub terminal_paths: usize,
+    /// Commit actions that the model refuses and the committer was checked
+    /// to refuse too.
+    pub refusals: usize,
+    /// Longest path, in actions.
+    pub max_depth: usize,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+}
+
+impl ExhaustiveReport {
+    /// Transitions replayed per second.
+    pub fn transitions_per_second(&self) -> f64 {
+        self.transitions as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+type Fingerprint = u64;
+
+fn fingerprint(state: &State) -> Fingerprint {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(state)
+}
+
+/// Plays one model step on `world` and compares; `path` ends with `action`.
+pub(crate) fn step_and_compare(
+    model: &AppSyncModel,
+    before: &State,
+    action: &Action,
+    after: &State,
+    world: &mut RealWorld,
+    path: &[Action],
+) -> Result<(), ConformanceError> {
+    let diverge = |difference| {
+        ConformanceError::Divergence(Box::new(Divergence {
+            path: path.to_vec(),
+            difference,
+        }))
+    };
+    match world.step(model, before, action, after) {
+        Ok(()) => {}
+        // mls-rs refusing a step the model takes is a disagreement too.
+        Err(WorldError::Mls { step, source }) => {
+            return Err(diverge(Difference::Step {
+                detail: format!("the model takes this step; mls-rs refuses it ({step}: {source})"),
+            }));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    compare(model, after, world).map_err(diverge)
+}
+
+/// Replays every transition of `cfg`'s model on real groups whose honest
+/// members use `rules`. `progress` is called after each transition with the
+/// running totals.
+pub fn run(
+    cfg: &AppSyncConfig,
+    rules: &RulesFactory,
+    mut progress: impl FnMut(&ExhaustiveReport),
+) -> Result<ExhaustiveReport, ConformanceError> {
+    let start = Instant::now();
+    let model = cfg.clone().into_model();
+    let mut report = ExhaustiveReport::default();
+    let initial = model.initial_state();
+    let world = RealWorld::new(cfg, rules)?;
+    compare(&model, &initial, &world).map_err(|difference| {
+        ConformanceError::Divergence(Box::new(Divergence {
+            path: Vec::new(),
+            difference,
+        }))
+    })?;
+
+    let mut seen: HashSet<Fingerprint> = HashSet::from([fingerprint(&initial)]);
+    let mut stack: Vec<(State, RealWorld, Vec<Action>)> = vec![(initial, world, Vec::new())];
+    let mut actions = Vec::new();
+    while let Some((state, world, path)) = stack.pop() {
+        report.states += 1;
+        report.max_depth = report.max_depth.max(path.len());
+        actions.clear();
+        model.actions(&state, &mut actions);
+        let mut enabled = 0;
+        for action in actions.drain(..) {
+            let mut next_path = path.clone();
+            next_path.push(action.clone());
+            let Some(next) = model.next_state(&state, action.clone()) else {
+                refuse(&model, &state, &action, &world, &next_path)?;
+                report.refusals += 1;
+                continue;
+            };
+            if !model.within_boundary(&next) {
+                continue;
+            }
+            enabled += 1;
+            let mut next_world = world.clone();
+            step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
+            report.transitions += 1;
+            report.elapsed = start.elapsed();
+            progress(&report);
+            if seen.insert(fingerprint(&next)) {
+                stack.push((next, next_world, next_path));
+            }
+        }
+        if enabled == 0 {
+            report.terminal_paths += 1;
+        }
+    }
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// The model refuses `action` (only commits can be refused: the send rules
+/// reject a by-value AppSync, or the commit would be empty). A conforming
+/// committer must refuse to build it too, and stay as it was.
+fn refuse(
+    model: &AppSyncModel,
+    state: &State,
+    action: &Action,
+    world: &RealWorld,
+    path: &[Action],
+) -> Result<(), ConformanceError> {
+    let Action::Commit { member, by_value } = action else {
+        return Ok(());
+    };
+    if by_value.is_empty() {
+        // An empty commit is a modelling choice, not a rule: mls-rs would
+        // build one (with a path). Nothing to compare.
+        return Ok(());
+    }
+    let mut probe = world.clone();
+    let m = *member as usize;
+    let mut builder = probe.members[m].commit_builder();
+    for a in by_value.iter() {
+        let app_sync = mls_appsync::AppSync::new(u32::from(a.application_id), vec![a.new_state]);
+        let proposal = mls_appsync::proposal::to_custom_proposal(&app_sync)
+            .map_err(|e| WorldError::Setup(e.to_string()))?;
+        builder = builder.custom_proposal(proposal);
+    }
+    match builder.build() {
+        Err(_) => compare(model, state, &probe).map_err(|difference| {
+            ConformanceError::Divergence(Box::new(Divergence {
+                path: path.to_vec(),
+                difference,
+            }))
+        }),
+        Ok(_) => Err(ConformanceError::Divergence(Box::new(Divergence {
+            path: path.to_vec(),
+            difference: Difference::Step {
+                detail: "the model's committer refuses this commit; mls-rs builds it".into(),
+            },
+        }))),
+    }
+}

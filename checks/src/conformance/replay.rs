@@ -1,0 +1,78 @@
+//! Replays one model path on real groups, step by step, keeping both views
+//! of every member (for `appsync replay` and for reports).
+
+use appsync_model::{Action, AppSyncConfig};
+use stateright::Model;
+
+use super::exhaustive::{ConformanceError, Divergence, step_and_compare};
+use super::view::{Difference, View, compare, model_view, real_view};
+use super::world::{RealWorld, RulesFactory};
+
+/// One replayed step: the action and each member's two views after it.
+#[derive(Clone, Debug)]
+pub struct ReplayedStep {
+    /// The action (`None` for the initial state).
+    pub action: Option<Action>,
+    /// Per member: (model view, real view).
+    pub views: Vec<(View, View)>,
+}
+
+/// Replays `path` from the initial state. Stops at the first disagreement,
+/// returning the steps so far and the divergence.
+pub fn replay(
+    cfg: &AppSyncConfig,
+    rules: &RulesFactory,
+    path: &[Action],
+) -> Result<(Vec<ReplayedStep>, Option<Divergence>), ConformanceError> {
+    let model = cfg.clone().into_model();
+    let mut state = model.initial_state();
+    let mut world = RealWorld::new(cfg, rules)?;
+    let views = |state: &_, world: &RealWorld| {
+        (0..world.members.len())
+            .map(|m| (model_view(&model, state, m), real_view(world, m)))
+            .collect()
+    };
+    let mut steps = vec![ReplayedStep {
+        action: None,
+        views: views(&state, &world),
+    }];
+    if let Err(difference) = compare(&model, &state, &world) {
+        return Ok((
+            steps,
+            Some(Divergence {
+                path: Vec::new(),
+                difference,
+            }),
+        ));
+    }
+    for (i, action) in path.iter().enumerate() {
+        let mut enabled = Vec::new();
+        model.actions(&state, &mut enabled);
+        let next = enabled
+            .contains(action)
+            .then(|| model.next_state(&state, action.clone()))
+            .flatten();
+        let Some(next) = next else {
+            let divergence = Divergence {
+                path: path[..=i].to_vec(),
+                difference: Difference::Step {
+                    detail: format!("step {}: the model cannot take {action} here", i + 1),
+                },
+            };
+            return Ok((steps, Some(divergence)));
+        };
+        let outcome = step_and_compare(&model, &state, action, &next, &mut world, &path[..=i]);
+        steps.push(ReplayedStep {
+            action: Some(action.clone()),
+            views: views(&next, &world),
+        });
+        match outcome {
+            Ok(()) => state = next,
+            Err(ConformanceError::Divergence(divergence)) => {
+                return Ok((steps, Some(*divergence)));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok((steps, None))
+}

@@ -1,0 +1,194 @@
+//! The abstraction function: what the harness compares of a member, taken
+//! once from the model's state and once from a real mls-rs group.
+
+use std::fmt;
+
+use appsync_model::{AppSyncModel, LastOutcome, Reason, State};
+use mls_appsync::{AppSyncGroupExt, RejectionReason};
+
+use super::world::RealWorld;
+
+/// The outcome of the last message a member processed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Observed {
+    /// No message processed yet.
+    Nothing,
+    /// Accepted (proposal cached, or commit applied).
+    Accepted,
+    /// Rejected, with the implementation's reason class.
+    Rejected(RejectionReason),
+}
+
+impl fmt::Display for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Observed::Nothing => f.write_str("-"),
+            Observed::Accepted => f.write_str("accepted"),
+            Observed::Rejected(r) => write!(f, "rejected({r:?})"),
+        }
+    }
+}
+
+/// The model's reason class, in the implementation's vocabulary.
+pub fn reason_class(reason: Reason) -> RejectionReason {
+    match reason {
+        Reason::AppSyncWithGce => RejectionReason::AppSyncWithGce,
+        Reason::DuplicateApplicationId => RejectionReason::DuplicateApplicationId,
+        Reason::UnknownApplicationId => RejectionReason::UnknownApplicationId,
+        Reason::UnauthorizedSender => RejectionReason::UnauthorizedSender,
+        Reason::StateMismatch => RejectionReason::StateMismatch,
+        Reason::WrongEpoch => RejectionReason::WrongEpoch,
+        // Model-only variant; `world::supported` refuses it.
+        Reason::GceChangesApplicationStates => RejectionReason::Other,
+    }
+}
+
+/// One member as the harness compares it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct View {
+    /// Epoch, counted from the model's epoch 0.
+    pub epoch: u64,
+    /// `(application_id, value)` in list order. A real blob that is not one
+    /// byte (no model value) shows as `None`.
+    pub application_states: Vec<(u32, Option<u8>)>,
+    /// Leaf indexes in the group.
+    pub members: Vec<u32>,
+    /// The outcome of the last message.
+    pub last: Observed,
+}
+
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "epoch {} {{", self.epoch)?;
+        for (i, (id, value)) in self.application_states.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            match value {
+                Some(v) => write!(f, "{sep}app{id}={v}")?,
+                None => write!(f, "{sep}app{id}=?")?,
+            }
+        }
+        write!(f, "}} members {:?} last {}", self.members, self.last)
+    }
+}
+
+/// The model's view of member `m`.
+pub fn model_view(model: &AppSyncModel, state: &State, m: usize) -> View {
+    let view = model.member_view(state, m);
+    View {
+        epoch: u64::from(view.epoch),
+        application_states: view
+            .application_states
+            .into_iter()
+            .map(|(id, v)| (id, Some(v)))
+            .collect(),
+        members: view.members,
+        last: match view.last {
+            LastOutcome::None => Observed::Nothing,
+            LastOutcome::Accepted => Observed::Accepted,
+            LastOutcome::Rejected(r) => Observed::Rejected(reason_class(r)),
+        },
+    }
+}
+
+/// The real view of member `m` (the abstraction function).
+pub fn real_view(world: &RealWorld, m: usize) -> View {
+    let group = &world.members[m];
+    let application_states = match group.application_states() {
+        Ok(states) => states
+            .iter()
+            .map(|s| {
+                let value = match s.state() {
+                    [v] => Some(*v),
+                    _ => None,
+                };
+                (s.application_id(), value)
+            })
+            .collect(),
+        // An undecodable extension matches no model state.
+        Err(_) => vec![(u32::MAX, None)],
+    };
+    View {
+        epoch: group.current_epoch().saturating_sub(world.base_epoch),
+        application_states,
+        members: group.member_indexes(),
+        last: world.last[m],
+    }
+}
+
+/// What differs between the model and the implementation after a step.
+#[derive(Clone, Debug)]
+pub enum Difference {
+    /// A member's views differ.
+    View {
+        /// The member.
+        member: usize,
+        /// What the model says.
+        model: View,
+        /// What the real group shows.
+        real: View,
+    },
+    /// Two real members in the same epoch have different epoch
+    /// authenticators (they would derive different keys).
+    Authenticator {
+        /// The members.
+        members: (usize, usize),
+        /// Their common epoch.
+        epoch: u64,
+    },
+    /// The model takes a step that the implementation refuses, or the
+    /// other way round.
+    Step {
+        /// What happened.
+        detail: String,
+    },
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Difference::View {
+                member,
+                model,
+                real,
+            } => write!(f, "member {member}:\n    model: {model}\n    real:  {real}"),
+            Difference::Authenticator { members, epoch } => write!(
+                f,
+                "members {} and {} are both in epoch {epoch} with different epoch authenticators",
+                members.0, members.1
+            ),
+            Difference::Step { detail } => f.write_str(detail),
+        }
+    }
+}
+
+/// Compares every member of `world` with the model's `state`, and checks
+/// that real members in one epoch share one epoch authenticator.
+pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result<(), Difference> {
+    for m in 0..world.members.len() {
+        let expected = model_view(model, state, m);
+        let actual = real_view(world, m);
+        if expected != actual {
+            return Err(Difference::View {
+                member: m,
+                model: expected,
+                real: actual,
+            });
+        }
+    }
+    let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
+        .members
+        .iter()
+        .map(|g| (g.current_epoch(), g.epoch_authenticator_bytes().ok()))
+        .collect();
+    for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
+        for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
+            if epoch_i == epoch_j && (auth_i != auth_j || auth_i.is_none()) {
+                return Err(Difference::Authenticator {
+                    members: (i, j),
+                    epoch: epoch_i - world.base_epoch,
+                });
+            }
+        }
+    }
+    Ok(())
+}
