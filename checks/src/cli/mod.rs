@@ -1,5 +1,10 @@
 //! The `appsync` command line: argument types and dispatch.
 
+pub mod check;
+pub mod config;
+pub mod conform;
+pub mod explore;
+pub mod replay;
 pub mod vectors;
 
 use std::process::ExitCode;
@@ -19,6 +24,15 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Model-check a configuration and print which properties hold; with no
+    /// flags, also replay every transition on mls-rs (the main job).
+    Check(check::CheckArgs),
+    /// Exhaustive and random conformance of mls-rs against the model.
+    Conform(conform::ConformArgs),
+    /// Serve stateright's Explorer for a configuration on 127.0.0.1.
+    Explore(explore::ExploreArgs),
+    /// Replay one model path on mls-rs, step by step, with both views.
+    Replay(replay::ReplayArgs),
     /// Test vectors: RFC 9420 passive-client files and AppSync vectors.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -27,6 +41,10 @@ pub enum Command {
 /// Runs a parsed command line; the exit code says whether every check held.
 pub fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Conform(args) => conform::run(args),
+        Command::Explore(args) => explore::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Vectors(command) => vectors::run(command),
     }
 }

@@ -1,0 +1,152 @@
+//! The model configuration as command-line flags, shared by `check`,
+//! `conform`, `replay` and `explore`. Every flag defaults to the model's
+//! default configuration.
+
+use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy};
+use clap::{Args, ValueEnum};
+
+/// The reading of an AppSync for an unknown `application_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UnknownIdArg {
+    /// The proposal list is invalid (this project's reading of R3).
+    Reject,
+    /// The entry is created (the successor draft's reading).
+    Create,
+}
+
+/// May a GroupContextExtensions proposal in a later commit rewrite
+/// `application_states`?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GceArg {
+    /// Yes: the draft only forbids GCE next to AppSync.
+    MayRewrite,
+    /// No: a GCE must leave `application_states` unchanged (model only).
+    MustNotChange,
+}
+
+/// The delivery service's commit policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DeliveryArg {
+    /// Forward every commit; members apply the first valid one per epoch.
+    Relay,
+    /// Accept only the first commit per epoch.
+    Sequencer,
+}
+
+/// Flags that override the model's default configuration.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ConfigArgs {
+    /// Honest members (2 to 5).
+    #[arg(long)]
+    pub members: Option<u8>,
+    /// Application ids (1 to 3).
+    #[arg(long)]
+    pub apps: Option<u8>,
+    /// Largest epoch.
+    #[arg(long)]
+    pub max_epoch: Option<u8>,
+    /// Proposals in flight at most.
+    #[arg(long)]
+    pub in_flight: Option<u8>,
+    /// AppSyncs by value per honest commit at most (0 to 2).
+    #[arg(long)]
+    pub by_value: Option<u8>,
+    /// External-sender proposals at most (0: no external sender).
+    #[arg(long)]
+    pub external: Option<u8>,
+    /// Non-member injections at most (0: none).
+    #[arg(long)]
+    pub injections: Option<u8>,
+    /// Adversary forgeries at most (0: no adversary).
+    #[arg(long)]
+    pub forgeries: Option<u8>,
+    /// Members may propose the unknown id too.
+    #[arg(long)]
+    pub propose_unknown_id: bool,
+    /// Members may propose GroupContextExtensions by reference.
+    #[arg(long)]
+    pub gce_proposals: bool,
+    /// The reading of an AppSync for an unknown id.
+    #[arg(long, value_enum)]
+    pub unknown_id: Option<UnknownIdArg>,
+    /// Whether a later GCE may rewrite `application_states`.
+    #[arg(long, value_enum)]
+    pub gce: Option<GceArg>,
+    /// The delivery service's commit policy.
+    #[arg(long, value_enum)]
+    pub delivery: Option<DeliveryArg>,
+}
+
+impl ConfigArgs {
+    /// Whether any flag was given.
+    pub fn is_default(&self) -> bool {
+        self.config() == AppSyncConfig::default()
+    }
+
+    /// The configuration these flags describe.
+    pub fn config(&self) -> AppSyncConfig {
+        let mut cfg = AppSyncConfig::default();
+        let set = |field: &mut u8, value: Option<u8>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut cfg.members, self.members);
+        set(&mut cfg.application_ids, self.apps);
+        set(&mut cfg.max_epoch, self.max_epoch);
+        set(&mut cfg.max_in_flight, self.in_flight);
+        set(&mut cfg.max_by_value, self.by_value);
+        set(&mut cfg.external_proposals, self.external);
+        set(&mut cfg.injections, self.injections);
+        set(&mut cfg.forgeries, self.forgeries);
+        cfg.propose_unknown_id |= self.propose_unknown_id;
+        cfg.gce_proposals |= self.gce_proposals;
+        if let Some(u) = self.unknown_id {
+            cfg.unknown_id = match u {
+                UnknownIdArg::Reject => UnknownIdPolicy::Reject,
+                UnknownIdArg::Create => UnknownIdPolicy::Create,
+            };
+        }
+        if let Some(g) = self.gce {
+            cfg.gce = match g {
+                GceArg::MayRewrite => GcePolicy::MayRewrite,
+                GceArg::MustNotChange => GcePolicy::MustNotChange,
+            };
+        }
+        if let Some(d) = self.delivery {
+            cfg.delivery = match d {
+                DeliveryArg::Relay => DeliveryPolicy::Relay,
+                DeliveryArg::Sequencer => DeliveryPolicy::Sequencer,
+            };
+        }
+        cfg
+    }
+}
+
+/// A configuration the model cannot be built from.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// Checks the bounds that `AppSyncConfig::into_model` asserts, so that bad
+/// flags give an error instead of a panic.
+pub fn validate(cfg: &AppSyncConfig) -> Result<(), ConfigError> {
+    let check = |ok: bool, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(ConfigError(what.to_string()))
+        }
+    };
+    check((2..=5).contains(&cfg.members), "--members must be 2 to 5")?;
+    check(
+        (1..=3).contains(&cfg.application_ids),
+        "--apps must be 1 to 3",
+    )?;
+    check(cfg.max_by_value <= 2, "--by-value must be 0 to 2")?;
+    check(
+        (1..100).contains(&cfg.max_epoch),
+        "--max-epoch must be 1 to 99",
+    )?;
+    Ok(())
+}
