@@ -39,7 +39,10 @@ fn model_checker(c: &mut Criterion) {
     let mut group = c.benchmark_group("checkers/model");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
     if settings::quick() {
-        group.warm_up_time(Duration::from_millis(100));
+        // Ten runs of about 150 ms each (rustcrypto-free, pure model).
+        group
+            .warm_up_time(Duration::from_millis(100))
+            .measurement_time(Duration::from_secs(2));
     }
     for symmetry in [false, true] {
         for threads in [1, 2] {
