@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/main/target-model cargo run --release -p appsync-model \
-//!     --example check -- [dfs|sym|bfs] [default|adversarial|sequencer|full|gce|create] [threads] [key=value...]
+//!     --example check -- [dfs|sym|bfs|explore] [default|adversarial|sequencer|large|full|gce|create] [threads] [key=value...]
 //! ```
 //! Prints the state count, the time, unique states per second, and every
 //! discovery (counterexamples of `always` properties, `sometimes` witnesses).
@@ -17,6 +17,7 @@ fn preset(name: &str) -> AppSyncConfig {
         "default" => d,
         "sequencer" => AppSyncConfig { delivery: DeliveryPolicy::Sequencer, ..d },
         "adversarial" => AppSyncConfig::adversarial(),
+        "large" => AppSyncConfig::large(),
         "full" => AppSyncConfig::full(),
         "gce" => AppSyncConfig { gce_proposals: true, gce: GcePolicy::MustNotChange, ..d },
         "create" => AppSyncConfig { propose_unknown_id: true, unknown_id: UnknownIdPolicy::Create, ..d },
@@ -64,6 +65,11 @@ fn main() {
         "bfs" => {
             let c = builder.spawn_bfs().join();
             (c.unique_state_count(), c.state_count(), c.max_depth(), c.discoveries())
+        }
+        "explore" => {
+            println!("Explorer on http://127.0.0.1:3000");
+            builder.serve("127.0.0.1:3000");
+            return;
         }
         other => panic!("unknown mode {other}"),
     };

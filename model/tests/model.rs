@@ -219,3 +219,21 @@ fn discoveries_replay_from_text() {
         assert_eq!(states.last().unwrap(), path.last_state(), "{name}");
     }
 }
+
+/// Speed of single-threaded DFS, in unique states per second, on `large()`:
+/// `cargo test --release -p appsync-model --test model -- --ignored --nocapture speed`
+#[test]
+#[ignore]
+fn speed_single_threaded_dfs() {
+    for symmetry in [false, true] {
+        let start = std::time::Instant::now();
+        let (unique, found) = check(AppSyncConfig::large(), symmetry);
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "large(), symmetry={symmetry}: {unique} unique states in {secs:.2} s = {:.0} unique states/s",
+            unique as f64 / secs
+        );
+        assert_eq!(unique, if symmetry { 268_320 } else { 1_197_668 });
+        assert_eq!(violated(&found), set(&[NO_LOST_UPDATE]));
+    }
+}
