@@ -7,7 +7,7 @@
 //! Prints the state count, the time, unique states per second, and every
 //! discovery (counterexamples of `always` properties, `sometimes` witnesses).
 
-use appsync_model::{properties, AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy};
+use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy, properties};
 use stateright::{Checker, Model};
 use std::time::Instant;
 
@@ -15,12 +15,23 @@ fn preset(name: &str) -> AppSyncConfig {
     let d = AppSyncConfig::default();
     match name {
         "default" => d,
-        "sequencer" => AppSyncConfig { delivery: DeliveryPolicy::Sequencer, ..d },
+        "sequencer" => AppSyncConfig {
+            delivery: DeliveryPolicy::Sequencer,
+            ..d
+        },
         "adversarial" => AppSyncConfig::adversarial(),
         "large" => AppSyncConfig::large(),
         "full" => AppSyncConfig::full(),
-        "gce" => AppSyncConfig { gce_proposals: true, gce: GcePolicy::MustNotChange, ..d },
-        "create" => AppSyncConfig { propose_unknown_id: true, unknown_id: UnknownIdPolicy::Create, ..d },
+        "gce" => AppSyncConfig {
+            gce_proposals: true,
+            gce: GcePolicy::MustNotChange,
+            ..d
+        },
+        "create" => AppSyncConfig {
+            propose_unknown_id: true,
+            unknown_id: UnknownIdPolicy::Create,
+            ..d
+        },
         other => panic!("unknown preset {other}"),
     }
 }
@@ -52,19 +63,43 @@ fn main() {
     let (unique, total, depth, discoveries) = match mode {
         "dfs" => {
             let c = builder.spawn_dfs().join();
-            (c.unique_state_count(), c.state_count(), c.max_depth(), c.discoveries())
+            (
+                c.unique_state_count(),
+                c.state_count(),
+                c.max_depth(),
+                c.discoveries(),
+            )
         }
         "sym" => {
             let c = builder.symmetry().spawn_dfs().join();
-            (c.unique_state_count(), c.state_count(), c.max_depth(), c.discoveries())
+            (
+                c.unique_state_count(),
+                c.state_count(),
+                c.max_depth(),
+                c.discoveries(),
+            )
         }
         "report" => {
-            let c = builder.spawn_bfs().report(&mut stateright::report::WriteReporter::new(&mut std::io::stdout()));
-            (c.unique_state_count(), c.state_count(), c.max_depth(), c.discoveries())
+            let c = builder
+                .spawn_bfs()
+                .report(&mut stateright::report::WriteReporter::new(
+                    &mut std::io::stdout(),
+                ));
+            (
+                c.unique_state_count(),
+                c.state_count(),
+                c.max_depth(),
+                c.discoveries(),
+            )
         }
         "bfs" => {
             let c = builder.spawn_bfs().join();
-            (c.unique_state_count(), c.state_count(), c.max_depth(), c.discoveries())
+            (
+                c.unique_state_count(),
+                c.state_count(),
+                c.max_depth(),
+                c.discoveries(),
+            )
         }
         "explore" => {
             println!("Explorer on http://127.0.0.1:3000");
@@ -81,7 +116,11 @@ fn main() {
     let mut names: Vec<_> = discoveries.keys().copied().collect();
     names.sort();
     for name in names {
-        let kind = if properties::ALWAYS.contains(&name) { "VIOLATED" } else { "witness " };
+        let kind = if properties::ALWAYS.contains(&name) {
+            "VIOLATED"
+        } else {
+            "witness "
+        };
         let path = &discoveries[name];
         println!("{kind} {name}: {} steps", path.clone().into_actions().len());
     }

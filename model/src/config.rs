@@ -2,7 +2,7 @@
 //! draft's open questions, and seeded faults.
 
 use crate::model::AppSyncModel;
-use crate::semantics::{Faults, GcePolicy, Rules, UnknownIdPolicy, MAX_IDS, MAX_MEMBERS};
+use crate::semantics::{Faults, GcePolicy, MAX_IDS, MAX_MEMBERS, Rules, UnknownIdPolicy};
 
 /// How the delivery service treats commits.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -95,7 +95,11 @@ impl AppSyncConfig {
     /// Three members with a sequencer DS and the external sender: 1,197,668
     /// states (268,320 with symmetry), about 2 s in release. Used to measure speed.
     pub fn large() -> Self {
-        Self { members: 3, delivery: DeliveryPolicy::Sequencer, ..Self::default() }
+        Self {
+            members: 3,
+            delivery: DeliveryPolicy::Sequencer,
+            ..Self::default()
+        }
     }
 
     /// [`AppSyncConfig::large`] plus the non-member and the adversary:
@@ -103,7 +107,11 @@ impl AppSyncConfig {
     /// `always` property but `no lost update` holds; every witness but the
     /// race (which a sequencer rules out) is found.
     pub fn full() -> Self {
-        Self { injections: 1, forgeries: 1, ..Self::large() }
+        Self {
+            injections: 1,
+            forgeries: 1,
+            ..Self::large()
+        }
     }
 
     /// The rules every honest member runs.
@@ -128,8 +136,14 @@ impl AppSyncConfig {
 
     /// Checks the bounds and builds the model.
     pub fn into_model(self) -> AppSyncModel {
-        assert!((2..=MAX_MEMBERS as u8).contains(&self.members), "2..=5 members");
-        assert!((1..MAX_IDS as u8).contains(&self.application_ids), "1..=3 application ids");
+        assert!(
+            (2..=MAX_MEMBERS as u8).contains(&self.members),
+            "2..=5 members"
+        );
+        assert!(
+            (1..MAX_IDS as u8).contains(&self.application_ids),
+            "1..=3 application ids"
+        );
         assert!(self.max_by_value <= 2, "at most 2 by-value AppSyncs");
         assert!(self.max_epoch >= 1 && self.max_epoch < 100, "1..100 epochs");
         AppSyncModel::new(self)

@@ -50,7 +50,8 @@ pub mod state;
 pub use config::{AppSyncConfig, DeliveryPolicy};
 pub use model::{Action, AppSyncModel};
 pub use path::{
-    decode_path, encode_path, format_trace, replay, shortest_discovery, ParseActionError, ReplayError,
+    ParseActionError, ReplayError, decode_path, encode_path, format_trace, replay,
+    shortest_discovery,
 };
 pub use semantics::{
     AppSync, ApplicationState, ApplicationStates, Faults, GcePolicy, Proposal, Reason, Sender,

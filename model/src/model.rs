@@ -2,8 +2,8 @@
 
 use crate::config::{AppSyncConfig, DeliveryPolicy};
 use crate::semantics::{
-    self, writer_value, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason,
-    Rules, Sender, UnknownIdPolicy, ADVERSARY_VALUE,
+    self, ADVERSARY_VALUE, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList,
+    Reason, Rules, Sender, UnknownIdPolicy, writer_value,
 };
 use crate::state::{
     ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
@@ -50,7 +50,10 @@ pub struct AppSyncModel {
 impl AppSyncModel {
     pub(crate) fn new(cfg: AppSyncConfig) -> Self {
         let rules = cfg.rules();
-        let correct = Rules { faults: Faults::default(), ..rules };
+        let correct = Rules {
+            faults: Faults::default(),
+            ..rules
+        };
         let adversary_rules = Rules {
             unknown_id: UnknownIdPolicy::Reject,
             faults: Faults {
@@ -77,7 +80,14 @@ impl AppSyncModel {
                 }
             }
         }
-        Self { cfg, rules, correct, adversary_rules, proposable, by_value_choices }
+        Self {
+            cfg,
+            rules,
+            correct,
+            adversary_rules,
+            proposable,
+            by_value_choices,
+        }
     }
 
     /// Number of leaves in the group: honest members plus the adversary.
@@ -132,9 +142,14 @@ impl AppSyncModel {
         let sender = Sender::Member(member as u8);
         let values: ProposalList = by_value
             .iter()
-            .map(|a| Item { sender, proposal: Proposal::AppSync(a), by_value: true })
+            .map(|a| Item {
+                sender,
+                proposal: Proposal::AppSync(a),
+                by_value: true,
+            })
             .collect();
-        let list = semantics::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
+        let list =
+            semantics::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
         if list.is_empty() {
             return None;
         }
@@ -157,8 +172,14 @@ impl AppSyncModel {
     /// carries only by-value proposals (its rules drop every cached proposal).
     pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {
         let s = state.group_states;
-        let bump = AppSync { application_id: 1, new_state: ADVERSARY_VALUE };
-        let unknown = AppSync { application_id: self.cfg.unknown_id(), new_state: ADVERSARY_VALUE };
+        let bump = AppSync {
+            application_id: 1,
+            new_state: ADVERSARY_VALUE,
+        };
+        let unknown = AppSync {
+            application_id: self.cfg.unknown_id(),
+            new_state: ADVERSARY_VALUE,
+        };
         let (by_value, gce_by_value) = match forgery {
             Forgery::AppSyncWithGce => (ByValue::new(&[bump]), true),
             Forgery::DuplicateId => (ByValue::new(&[bump, bump]), false),
@@ -175,7 +196,8 @@ impl AppSyncModel {
             forgery: Some(forgery),
         };
         if forgery != Forgery::StateMismatch {
-            commit.claimed = semantics::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
+            commit.claimed =
+                semantics::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
         }
         commit
     }
@@ -185,14 +207,17 @@ impl AppSyncModel {
     fn append(&self, state: &mut State, msg: Message) {
         assert!(state.log.len() < u8::MAX as usize, "DS log overflow");
         state.log.push(msg);
-        if let Message::Commit(c) = msg {
-            if c.epoch == state.group_epoch {
-                let next = semantics::process_commit(&c.proposals(), &c.claimed, &state.group_states, &self.rules);
-                if let Ok(next) = next {
-                    state.group_epoch += 1;
-                    state.group_states = next;
-                }
-            }
+        if let Message::Commit(c) = msg
+            && c.epoch == state.group_epoch
+            && let Ok(next) = semantics::process_commit(
+                &c.proposals(),
+                &c.claimed,
+                &state.group_states,
+                &self.rules,
+            )
+        {
+            state.group_epoch += 1;
+            state.group_states = next;
         }
     }
 
@@ -203,7 +228,9 @@ impl AppSyncModel {
         let member = state.members[m];
         let outcome = match msg {
             Message::Proposal { epoch, .. } if epoch != member.epoch => Err(Reason::WrongEpoch),
-            Message::Proposal { sender, proposal, .. } => semantics::accept_proposal(sender, &self.rules)
+            Message::Proposal {
+                sender, proposal, ..
+            } => semantics::accept_proposal(sender, &self.rules)
                 .map(|()| state.members[m].cache.insert(sender, proposal)),
             Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() => {
                 // Our own commit: apply it if still pending, else it lost the epoch.
@@ -215,10 +242,13 @@ impl AppSyncModel {
                 }
             }
             Message::Commit(c) if c.epoch != member.epoch => Err(Reason::WrongEpoch),
-            Message::Commit(c) => {
-                semantics::process_commit(&c.proposals(), &c.claimed, &member.application_states, &self.rules)
-                    .map(|next| self.apply(state, m, &c, next))
-            }
+            Message::Commit(c) => semantics::process_commit(
+                &c.proposals(),
+                &c.claimed,
+                &member.application_states,
+                &self.rules,
+            )
+            .map(|next| self.apply(state, m, &c, next)),
         };
         let member = &mut state.members[m];
         member.last = match (outcome, msg) {
@@ -232,15 +262,24 @@ impl AppSyncModel {
     fn apply(&self, state: &mut State, m: usize, commit: &Commit, next: ApplicationStates) {
         let list = commit.proposals();
         let member = &mut state.members[m];
-        state.ghost.0 |= crate::properties::audit(&list, commit, &member.application_states, &next, &self.correct);
+        state.ghost.0 |= crate::properties::audit(
+            &list,
+            commit,
+            &member.application_states,
+            &next,
+            &self.correct,
+        );
         member.epoch += 1;
         member.application_states = next;
         member.cache = ProposalSet::default();
         member.pending = false;
-        if let Some(intent) = member.intent {
-            if commit.by_reference.contains(Sender::Member(m as u8), Proposal::AppSync(intent.app_sync)) {
-                member.intent = None;
-            }
+        let own = |i: &Intent| Proposal::AppSync(i.app_sync);
+        if member.intent.is_some_and(|i| {
+            commit
+                .by_reference
+                .contains(Sender::Member(m as u8), own(&i))
+        }) {
+            member.intent = None;
         }
         member.last = Outcome::AcceptedCommit {
             app_syncs: list.app_syncs().count() as u8,
@@ -252,7 +291,11 @@ impl AppSyncModel {
     /// log prefix every member has processed.
     fn normalize(&self, state: &mut State) {
         for (i, member) in state.members.iter_mut().enumerate() {
-            while let Some(Message::Proposal { sender: Sender::Member(s), .. }) = state.log.get(member.cursor as usize) {
+            while let Some(Message::Proposal {
+                sender: Sender::Member(s),
+                ..
+            }) = state.log.get(member.cursor as usize)
+            {
                 if *s as usize != i {
                     break;
                 }
@@ -291,19 +334,30 @@ impl Model for AppSyncModel {
                 match m.intent {
                     // Retry an update that did not make it into a commit.
                     Some(intent) => {
-                        if !m.cache.contains(Sender::Member(member), Proposal::AppSync(intent.app_sync)) {
-                            actions.push(Action::Propose { member, app_sync: intent.app_sync });
+                        if !m
+                            .cache
+                            .contains(Sender::Member(member), Proposal::AppSync(intent.app_sync))
+                        {
+                            actions.push(Action::Propose {
+                                member,
+                                app_sync: intent.app_sync,
+                            });
                         }
                     }
                     None => {
                         let new_state = writer_value(Sender::Member(member));
                         for &application_id in &self.proposable {
-                            let app_sync = AppSync { application_id, new_state };
+                            let app_sync = AppSync {
+                                application_id,
+                                new_state,
+                            };
                             actions.push(Action::Propose { member, app_sync });
                         }
                     }
                 }
-                if self.cfg.gce_proposals && !m.cache.contains(Sender::Member(member), Proposal::Gce) {
+                if self.cfg.gce_proposals
+                    && !m.cache.contains(Sender::Member(member), Proposal::Gce)
+                {
                     actions.push(Action::ProposeGce { member });
                 }
             }
@@ -311,8 +365,13 @@ impl Model for AppSyncModel {
             if !sequenced || m.epoch == state.group_epoch {
                 let new_state = writer_value(Sender::Member(member));
                 for ids in &self.by_value_choices {
-                    let app_syncs: Vec<AppSync> =
-                        ids.iter().map(|&application_id| AppSync { application_id, new_state }).collect();
+                    let app_syncs: Vec<AppSync> = ids
+                        .iter()
+                        .map(|&application_id| AppSync {
+                            application_id,
+                            new_state,
+                        })
+                        .collect();
                     let by_value = ByValue::new(&app_syncs);
                     if !by_value.is_empty() || self.build_commit(state, i, by_value).is_some() {
                         actions.push(Action::Commit { member, by_value });
@@ -332,11 +391,19 @@ impl Model for AppSyncModel {
         if may_propose && state.external_sent < self.cfg.external_proposals && fresh_epoch {
             let new_state = writer_value(Sender::External);
             for application_id in 1..=self.cfg.application_ids {
-                actions.push(Action::External { app_sync: AppSync { application_id, new_state } });
+                actions.push(Action::External {
+                    app_sync: AppSync {
+                        application_id,
+                        new_state,
+                    },
+                });
             }
         }
         if may_propose && state.injected < self.cfg.injections {
-            let app_sync = AppSync { application_id: 1, new_state: writer_value(Sender::NonMember) };
+            let app_sync = AppSync {
+                application_id: 1,
+                new_state: writer_value(Sender::NonMember),
+            };
             actions.push(Action::Inject { app_sync });
         }
         if state.forged < self.cfg.forgeries {
@@ -358,13 +425,24 @@ impl Model for AppSyncModel {
                     m.intent = Some(Intent { app_sync, read });
                 }
                 let epoch = m.epoch;
-                self.append(&mut state, Message::Proposal { sender: Sender::Member(member), epoch, proposal });
+                self.append(
+                    &mut state,
+                    Message::Proposal {
+                        sender: Sender::Member(member),
+                        epoch,
+                        proposal,
+                    },
+                );
             }
             Action::ProposeGce { member } => {
                 let m = &mut state.members[member as usize];
                 m.cache.insert(Sender::Member(member), Proposal::Gce);
                 let epoch = m.epoch;
-                let msg = Message::Proposal { sender: Sender::Member(member), epoch, proposal: Proposal::Gce };
+                let msg = Message::Proposal {
+                    sender: Sender::Member(member),
+                    epoch,
+                    proposal: Proposal::Gce,
+                };
                 self.append(&mut state, msg);
             }
             Action::Commit { member, by_value } => {

@@ -57,7 +57,10 @@ fn member(s: &str) -> Option<u8> {
 
 fn app_sync(s: &str) -> Option<AppSync> {
     let (id, v) = s.strip_prefix("app")?.split_once('=')?;
-    Some(AppSync { application_id: id.parse().ok()?, new_state: v.parse().ok()? })
+    Some(AppSync {
+        application_id: id.parse().ok()?,
+        new_state: v.parse().ok()?,
+    })
 }
 
 fn parse(s: &str) -> Option<Action> {
@@ -66,22 +69,37 @@ fn parse(s: &str) -> Option<Action> {
     Some(match name {
         "propose" => {
             let (m, a) = args.split_once(',')?;
-            Action::Propose { member: member(m)?, app_sync: app_sync(a)? }
+            Action::Propose {
+                member: member(m)?,
+                app_sync: app_sync(a)?,
+            }
         }
-        "propose_gce" => Action::ProposeGce { member: member(args)? },
+        "propose_gce" => Action::ProposeGce {
+            member: member(args)?,
+        },
         "commit" => {
             let (m, list) = args.split_once(',')?;
             let inner = list.strip_prefix('[')?.strip_suffix(']')?;
-            let items: Option<Vec<AppSync>> =
-                inner.split(',').filter(|t| !t.is_empty()).map(app_sync).collect();
+            let items: Option<Vec<AppSync>> = inner
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(app_sync)
+                .collect();
             let items = items?;
             if items.len() > 2 {
                 return None;
             }
-            Action::Commit { member: member(m)?, by_value: ByValue::new(&items) }
+            Action::Commit {
+                member: member(m)?,
+                by_value: ByValue::new(&items),
+            }
         }
-        "external" => Action::External { app_sync: app_sync(args)? },
-        "inject" => Action::Inject { app_sync: app_sync(args)? },
+        "external" => Action::External {
+            app_sync: app_sync(args)?,
+        },
+        "inject" => Action::Inject {
+            app_sync: app_sync(args)?,
+        },
         "forge" => {
             let forgery = match args.strip_prefix("adv,")? {
                 "gce" => Forgery::AppSyncWithGce,
@@ -92,7 +110,9 @@ fn parse(s: &str) -> Option<Action> {
             };
             Action::Forge { forgery }
         }
-        "deliver" => Action::Deliver { member: member(args)? },
+        "deliver" => Action::Deliver {
+            member: member(args)?,
+        },
         _ => return None,
     })
 }
@@ -107,7 +127,11 @@ impl FromStr for Action {
 
 /// A path (actions from the unique initial state) as one line of text.
 pub fn encode_path(actions: &[Action]) -> String {
-    actions.iter().map(Action::to_string).collect::<Vec<_>>().join(" ")
+    actions
+        .iter()
+        .map(Action::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Parses a path written by [`encode_path`] (also accepts `;` and newlines).
@@ -147,7 +171,10 @@ pub fn replay(model: &AppSyncModel, actions: &[Action]) -> Result<Vec<State>, Re
             .contains(action)
             .then(|| model.next_state(last, *action))
             .flatten()
-            .ok_or(ReplayError { step, action: *action })?;
+            .ok_or(ReplayError {
+                step,
+                action: *action,
+            })?;
         states.push(next);
     }
     Ok(states)
@@ -158,16 +185,26 @@ pub fn describe_members(model: &AppSyncModel, state: &State) -> String {
     let mut out = String::new();
     for (i, m) in state.members.iter().enumerate() {
         let view = model.member_view(state, i);
-        let apps: Vec<String> =
-            view.application_states.iter().map(|(id, v)| format!("app{id}={v}")).collect();
+        let apps: Vec<String> = view
+            .application_states
+            .iter()
+            .map(|(id, v)| format!("app{id}={v}"))
+            .collect();
         let last = match m.last {
             Outcome::Nothing => "-".to_string(),
             Outcome::AcceptedProposal => "accepted proposal".to_string(),
-            Outcome::AcceptedCommit { app_syncs, .. } => format!("applied commit ({app_syncs} AppSync)"),
+            Outcome::AcceptedCommit { app_syncs, .. } => {
+                format!("applied commit ({app_syncs} AppSync)")
+            }
             Outcome::Rejected(r) => format!("rejected {r:?}"),
         };
         let pending = if m.pending { " pending-commit" } else { "" };
-        let _ = write!(out, "m{i}: epoch {} {{{}}}{pending}; last: {last}", view.epoch, apps.join(","));
+        let _ = write!(
+            out,
+            "m{i}: epoch {} {{{}}}{pending}; last: {last}",
+            view.epoch,
+            apps.join(",")
+        );
         if i + 1 < state.members.len() {
             out.push_str(" | ");
         }
@@ -181,7 +218,12 @@ pub fn format_trace(model: &AppSyncModel, actions: &[Action]) -> Result<String, 
     let mut out = String::new();
     let _ = writeln!(out, "0. initial: {}", describe_members(model, &states[0]));
     for (i, (action, state)) in actions.iter().zip(&states[1..]).enumerate() {
-        let _ = writeln!(out, "{}. {action}: {}", i + 1, describe_members(model, state));
+        let _ = writeln!(
+            out,
+            "{}. {action}: {}",
+            i + 1,
+            describe_members(model, state)
+        );
     }
     Ok(out)
 }
@@ -193,7 +235,11 @@ pub fn format_trace(model: &AppSyncModel, actions: &[Action]) -> Result<String, 
 /// also satisfies it, so a plain BFS run can report a longer path than the
 /// shortest. We deepen the bound one level at a time instead: the first depth
 /// at which BFS finds anything yields a shortest path.
-pub fn shortest_discovery(cfg: &AppSyncConfig, property: &'static str, max_len: usize) -> Option<Vec<Action>> {
+pub fn shortest_discovery(
+    cfg: &AppSyncConfig,
+    property: &'static str,
+    max_len: usize,
+) -> Option<Vec<Action>> {
     for len in 1..=max_len {
         let checker = cfg
             .clone()

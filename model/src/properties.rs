@@ -6,8 +6,8 @@
 
 use crate::model::AppSyncModel;
 use crate::semantics::{
-    r3_known_application_id, r7_authorized_sender, validate, ApplicationStates, ProposalList,
-    Proposal, Reason, Rules, Sender, MAX_IDS,
+    ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender,
+    r3_known_application_id, r7_authorized_sender, validate,
 };
 use crate::state::{Commit, Ghost, Message, Outcome, State};
 use stateright::Property;
@@ -61,27 +61,45 @@ type M = AppSyncModel;
 pub fn all() -> Vec<Property<M>> {
     vec![
         Property::always(AGREEMENT, agreement),
-        Property::always(NO_INVALID_LIST_APPLIED, |_: &M, s: &State| !s.ghost.has(Ghost::INVALID_LIST_APPLIED)),
-        Property::always(FORGED_COMMITS_REJECTED, |_: &M, s: &State| !s.ghost.has(Ghost::FORGED_COMMIT_APPLIED)),
-        Property::always(AUTHENTICITY, |_: &M, s: &State| !s.ghost.has(Ghost::UNAUTHENTIC_VALUE)),
+        Property::always(NO_INVALID_LIST_APPLIED, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::INVALID_LIST_APPLIED)
+        }),
+        Property::always(FORGED_COMMITS_REJECTED, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::FORGED_COMMIT_APPLIED)
+        }),
+        Property::always(AUTHENTICITY, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::UNAUTHENTIC_VALUE)
+        }),
         Property::always(COMMITTED_APP_SYNC_VISIBLE, |_: &M, s: &State| {
             !s.ghost.has(Ghost::COMMITTED_APP_SYNC_INVISIBLE)
         }),
         Property::always(CONVERGENCE, convergence),
-        Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)),
+        Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)
+        }),
         Property::always(KNOWN_IDS_ONLY, known_ids_only),
         Property::always(NO_LOST_UPDATE, |_: &M, s: &State| lost_update(s).is_none()),
         Property::sometimes(TWO_APP_SYNCS_APPLIED, two_app_syncs_applied_by_all),
         Property::sometimes(EXTERNAL_APP_SYNC_APPLIED, |_: &M, s: &State| {
-            s.members.iter().any(|m| matches!(m.last, Outcome::AcceptedCommit { external: true, .. }))
+            s.members
+                .iter()
+                .any(|m| matches!(m.last, Outcome::AcceptedCommit { external: true, .. }))
         }),
-        Property::sometimes(FORGED_GCE_REJECTED, |_: &M, s: &State| rejected(s, Reason::AppSyncWithGce)),
+        Property::sometimes(FORGED_GCE_REJECTED, |_: &M, s: &State| {
+            rejected(s, Reason::AppSyncWithGce)
+        }),
         Property::sometimes(FORGED_DUPLICATE_REJECTED, |_: &M, s: &State| {
             rejected(s, Reason::DuplicateApplicationId)
         }),
-        Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| rejected(s, Reason::UnknownApplicationId)),
-        Property::sometimes(FORGED_MISMATCH_REJECTED, |_: &M, s: &State| rejected(s, Reason::StateMismatch)),
-        Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| rejected(s, Reason::UnauthorizedSender)),
+        Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| {
+            rejected(s, Reason::UnknownApplicationId)
+        }),
+        Property::sometimes(FORGED_MISMATCH_REJECTED, |_: &M, s: &State| {
+            rejected(s, Reason::StateMismatch)
+        }),
+        Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {
+            rejected(s, Reason::UnauthorizedSender)
+        }),
         Property::sometimes(CONCURRENT_COMMITS_ONE_WINS, concurrent_commits_one_wins),
     ]
 }
@@ -111,11 +129,15 @@ fn convergence(_: &M, s: &State) -> bool {
 /// reading of an unknown id).
 fn known_ids_only(model: &M, s: &State) -> bool {
     let unknown = model.cfg.unknown_id();
-    s.members.iter().all(|m| m.application_states.get(unknown).is_none())
+    s.members
+        .iter()
+        .all(|m| m.application_states.get(unknown).is_none())
 }
 
 fn rejected(s: &State, reason: Reason) -> bool {
-    s.members.iter().any(|m| m.last == Outcome::Rejected(reason))
+    s.members
+        .iter()
+        .any(|m| m.last == Outcome::Rejected(reason))
 }
 
 fn two_app_syncs_applied_by_all(_: &M, s: &State) -> bool {
@@ -151,7 +173,9 @@ pub fn lost_update(s: &State) -> Option<(u8, u8)> {
         let earlier = s.log[..pos]
             .iter()
             .any(|m| matches!(m, Message::Commit(d) if d.epoch == c.epoch && d.forgery.is_none()));
-        let Some(committer) = s.members.get(c.committer as usize) else { continue };
+        let Some(committer) = s.members.get(c.committer as usize) else {
+            continue;
+        };
         if c.forgery.is_some() || earlier || !committer.pending || committer.epoch != c.epoch {
             continue;
         }
@@ -205,10 +229,11 @@ pub(crate) fn audit(
                 ghost |= Ghost::UNAUTHENTIC_VALUE;
             }
         }
-        if let Some((_, last)) = writes.last() {
-            if r3_known_application_id(old, &last, correct).is_ok() && after != Some(last.new_state) {
-                ghost |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
-            }
+        if let Some((_, last)) = writes.last()
+            && r3_known_application_id(old, &last, correct).is_ok()
+            && after != Some(last.new_state)
+        {
+            ghost |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
         }
     }
     ghost

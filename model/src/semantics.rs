@@ -70,10 +70,14 @@ impl ApplicationStates {
 
     /// The entries in `application_id` order, as the wire list would hold them.
     pub fn entries(&self) -> impl Iterator<Item = ApplicationState> + '_ {
-        self.0.iter().enumerate().filter(|(_, v)| **v != ABSENT).map(|(i, v)| ApplicationState {
-            application_id: i as u8 + 1,
-            state: *v,
-        })
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != ABSENT)
+            .map(|(i, v)| ApplicationState {
+                application_id: i as u8 + 1,
+                state: *v,
+            })
     }
 }
 
@@ -222,12 +226,22 @@ impl ProposalList {
     pub const CAPACITY: usize = 16;
 
     pub fn new() -> Self {
-        let filler = Item { sender: Sender::NonMember, proposal: Proposal::Gce, by_value: false };
-        Self { items: [filler; Self::CAPACITY], len: 0 }
+        let filler = Item {
+            sender: Sender::NonMember,
+            proposal: Proposal::Gce,
+            by_value: false,
+        };
+        Self {
+            items: [filler; Self::CAPACITY],
+            len: 0,
+        }
     }
 
     pub fn push(&mut self, item: Item) {
-        assert!((self.len as usize) < Self::CAPACITY, "proposal list too long");
+        assert!(
+            (self.len as usize) < Self::CAPACITY,
+            "proposal list too long"
+        );
         self.items[self.len as usize] = item;
         self.len += 1;
     }
@@ -518,12 +532,23 @@ mod tests {
     }
 
     fn app(sender: Sender, id: u8, v: u8, by_value: bool) -> Item {
-        let proposal = Proposal::AppSync(AppSync { application_id: id, new_state: v });
-        Item { sender, proposal, by_value }
+        let proposal = Proposal::AppSync(AppSync {
+            application_id: id,
+            new_state: v,
+        });
+        Item {
+            sender,
+            proposal,
+            by_value,
+        }
     }
 
     fn gce(sender: Sender, by_value: bool) -> Item {
-        Item { sender, proposal: Proposal::Gce, by_value }
+        Item {
+            sender,
+            proposal: Proposal::Gce,
+            by_value,
+        }
     }
 
     const M0: Sender = Sender::Member(0);
@@ -536,8 +561,14 @@ mod tests {
         let next = process_commit(&l, &r5_apply_in_order(&l, &s, &rules()), &s, &rules());
         assert_eq!(next.unwrap().get(2), Some(1));
         let bad = ProposalList::from_iter([app(M0, 3, 1, true)]);
-        assert_eq!(validate(&bad, &s, &rules()), Err(Reason::UnknownApplicationId));
-        let create = Rules { unknown_id: UnknownIdPolicy::Create, ..rules() };
+        assert_eq!(
+            validate(&bad, &s, &rules()),
+            Err(Reason::UnknownApplicationId)
+        );
+        let create = Rules {
+            unknown_id: UnknownIdPolicy::Create,
+            ..rules()
+        };
         assert_eq!(r5_apply_in_order(&bad, &s, &create).get(3), Some(1));
     }
 
@@ -547,7 +578,10 @@ mod tests {
         let l = ProposalList::from_iter([app(M0, 1, 1, false), gce(M1, false)]);
         assert_eq!(validate(&l, &s, &rules()), Err(Reason::AppSyncWithGce));
         let l = ProposalList::from_iter([app(M0, 1, 1, false), app(M1, 1, 0, false)]);
-        assert_eq!(validate(&l, &s, &rules()), Err(Reason::DuplicateApplicationId));
+        assert_eq!(
+            validate(&l, &s, &rules()),
+            Err(Reason::DuplicateApplicationId)
+        );
         let l = ProposalList::from_iter([app(Sender::NonMember, 1, 1, false)]);
         assert_eq!(validate(&l, &s, &rules()), Err(Reason::UnauthorizedSender));
         let l = ProposalList::from_iter([app(Sender::External, 1, 1, false)]);
@@ -559,8 +593,14 @@ mod tests {
         let s = ApplicationStates::initial(2);
         let l = ProposalList::from_iter([app(M0, 2, 1, false), app(M1, 1, 1, true)]);
         let next = r5_apply_in_order(&l, &s, &rules());
-        assert_eq!(next.entries().map(|e| e.state).collect::<Vec<_>>(), vec![1, 1]);
-        assert_eq!(process_commit(&l, &s, &s, &rules()), Err(Reason::StateMismatch));
+        assert_eq!(
+            next.entries().map(|e| e.state).collect::<Vec<_>>(),
+            vec![1, 1]
+        );
+        assert_eq!(
+            process_commit(&l, &s, &s, &rules()),
+            Err(Reason::StateMismatch)
+        );
     }
 
     #[test]
@@ -574,23 +614,45 @@ mod tests {
         ]);
         let by_value = ProposalList::from_iter([app(M1, 2, 1, true)]);
         let list = build_commit(&cached, &by_value, &s, &rules()).unwrap();
-        assert_eq!(list.as_slice(), &[app(M0, 1, 1, false), app(M1, 2, 1, true)]);
+        assert_eq!(
+            list.as_slice(),
+            &[app(M0, 1, 1, false), app(M1, 2, 1, true)]
+        );
         // By value wins over by reference for the same id.
         let by_value = ProposalList::from_iter([app(M1, 1, 0, true)]);
         let list = build_commit(&cached, &by_value, &s, &rules()).unwrap();
         assert_eq!(list.as_slice(), &[app(M1, 1, 0, true)]);
         // Bad by-value content refuses the commit.
         let bad = ProposalList::from_iter([app(M1, 1, 0, true), gce(M1, true)]);
-        assert_eq!(build_commit(&cached, &bad, &s, &rules()), Err(Reason::AppSyncWithGce));
+        assert_eq!(
+            build_commit(&cached, &bad, &s, &rules()),
+            Err(Reason::AppSyncWithGce)
+        );
         let bad = ProposalList::from_iter([app(M1, 3, 0, true)]);
-        assert_eq!(build_commit(&cached, &bad, &s, &rules()), Err(Reason::UnknownApplicationId));
+        assert_eq!(
+            build_commit(&cached, &bad, &s, &rules()),
+            Err(Reason::UnknownApplicationId)
+        );
         // A lone GCE survives; under MustNotChange only if it changes nothing.
         let only_gce = ProposalList::from_iter([gce(M1, false), gce(M0, false)]);
         let empty = ProposalList::new();
-        assert_eq!(build_commit(&only_gce, &empty, &s, &rules()).unwrap().as_slice().len(), 1);
-        let strict = Rules { gce: GcePolicy::MustNotChange, ..rules() };
+        assert_eq!(
+            build_commit(&only_gce, &empty, &s, &rules())
+                .unwrap()
+                .as_slice()
+                .len(),
+            1
+        );
+        let strict = Rules {
+            gce: GcePolicy::MustNotChange,
+            ..rules()
+        };
         let mut changed = s;
         changed.set(1, 1);
-        assert!(build_commit(&only_gce, &empty, &changed, &strict).unwrap().is_empty());
+        assert!(
+            build_commit(&only_gce, &empty, &changed, &strict)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! hashes a state for every transition.
 
 use crate::semantics::{
-    AppSync, ApplicationState, ApplicationStates, Item, Proposal, ProposalList, Reason, Sender,
-    writer_value, MAX_IDS, MAX_MEMBERS,
+    AppSync, ApplicationState, ApplicationStates, Item, MAX_IDS, MAX_MEMBERS, Proposal,
+    ProposalList, Reason, Sender, writer_value,
 };
 use stateright::{Representative, Rewrite, RewritePlan};
 use std::fmt;
@@ -66,7 +66,10 @@ impl ProposalSet {
         let proposal = if kind == KINDS - 1 {
             Proposal::Gce
         } else {
-            Proposal::AppSync(AppSync { application_id: kind as u8 + 1, new_state: writer_value(sender) })
+            Proposal::AppSync(AppSync {
+                application_id: kind as u8 + 1,
+                new_state: writer_value(sender),
+            })
         };
         (sender, proposal)
     }
@@ -93,7 +96,11 @@ impl ProposalSet {
             let bit = rest.trailing_zeros();
             rest &= rest - 1;
             let (sender, proposal) = Self::decode(bit);
-            Some(Item { sender, proposal, by_value: false })
+            Some(Item {
+                sender,
+                proposal,
+                by_value: false,
+            })
         })
     }
 
@@ -105,7 +112,9 @@ impl ProposalSet {
 
 impl fmt::Debug for ProposalSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter().map(|i| (i.sender, i.proposal))).finish()
+        f.debug_list()
+            .entries(self.iter().map(|i| (i.sender, i.proposal)))
+            .finish()
     }
 }
 
@@ -219,7 +228,11 @@ impl Commit {
             proposal: Proposal::Gce,
             by_value: true,
         });
-        self.by_reference.iter().chain(by_value).chain(gce).collect()
+        self.by_reference
+            .iter()
+            .chain(by_value)
+            .chain(gce)
+            .collect()
     }
 }
 
@@ -227,14 +240,22 @@ impl Commit {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Message {
     /// A proposal sent by reference.
-    Proposal { sender: Sender, epoch: u8, proposal: Proposal },
+    Proposal {
+        sender: Sender,
+        epoch: u8,
+        proposal: Proposal,
+    },
     Commit(Commit),
 }
 
 impl Rewrite<MemberId> for Message {
     fn rewrite<S>(&self, plan: &RewritePlan<MemberId, S>) -> Self {
         match *self {
-            Message::Proposal { sender: Sender::Member(m), epoch, proposal } => Message::Proposal {
+            Message::Proposal {
+                sender: Sender::Member(m),
+                epoch,
+                proposal,
+            } => Message::Proposal {
                 sender: Sender::Member(plan.rewrite(&MemberId(m)).0),
                 epoch,
                 proposal,
@@ -247,7 +268,12 @@ impl Rewrite<MemberId> for Message {
                     Some(_) => c.committer,
                 },
                 by_reference: c.by_reference.rewrite(plan),
-                by_value: ByValue { items: c.by_value.items.map(|a| a.map(|a| rewrite_app_sync(a, plan))) },
+                by_value: ByValue {
+                    items: c
+                        .by_value
+                        .items
+                        .map(|a| a.map(|a| rewrite_app_sync(a, plan))),
+                },
                 claimed: rewrite_states(&c.claimed, plan),
                 ..c
             }),
@@ -274,7 +300,10 @@ pub enum Outcome {
     AcceptedProposal,
     /// A commit applied: how many AppSyncs it held, and whether one came from the
     /// external sender (witnesses need this; the harness view drops it).
-    AcceptedCommit { app_syncs: u8, external: bool },
+    AcceptedCommit {
+        app_syncs: u8,
+        external: bool,
+    },
     Rejected(Reason),
 }
 
@@ -306,7 +335,10 @@ fn rewrite_states<S>(s: &ApplicationStates, plan: &RewritePlan<MemberId, S>) -> 
 }
 
 fn rewrite_app_sync<S>(a: AppSync, plan: &RewritePlan<MemberId, S>) -> AppSync {
-    AppSync { new_state: rewrite_value(a.new_state, plan), ..a }
+    AppSync {
+        new_state: rewrite_value(a.new_state, plan),
+        ..a
+    }
 }
 
 impl Rewrite<MemberId> for Member {
@@ -374,7 +406,10 @@ impl State {
 
     /// Proposal messages not yet delivered to everyone.
     pub fn proposals_in_flight(&self) -> usize {
-        self.log.iter().filter(|m| matches!(m, Message::Proposal { .. })).count()
+        self.log
+            .iter()
+            .filter(|m| matches!(m, Message::Proposal { .. }))
+            .count()
     }
 
     /// Nothing in flight: every member has processed the whole log.
@@ -393,7 +428,16 @@ impl Representative for State {
             .enumerate()
             .map(|(i, m)| {
                 let foreign = m.cache.0 >> (EXTERNAL_SLOT * KINDS);
-                (m.epoch, m.application_states, m.pending, m.cursor, m.last, m.intent, m.cache.own_block(i), foreign)
+                (
+                    m.epoch,
+                    m.application_states,
+                    m.pending,
+                    m.cursor,
+                    m.last,
+                    m.intent,
+                    m.cache.own_block(i),
+                    foreign,
+                )
             })
             .collect();
         let plan = RewritePlan::<MemberId, _>::from_values_to_sort(&keys);
@@ -433,7 +477,12 @@ impl Member {
             application_states: self
                 .application_states
                 .entries()
-                .map(|ApplicationState { application_id, state }| (application_id as u32, state))
+                .map(
+                    |ApplicationState {
+                         application_id,
+                         state,
+                     }| (application_id as u32, state),
+                )
                 .collect(),
             members: (0..leaves as u32).collect(),
             last: match self.last {

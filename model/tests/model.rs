@@ -10,23 +10,37 @@ use std::collections::BTreeSet;
 /// (unique states, names of discovered properties).
 fn check(cfg: AppSyncConfig, symmetry: bool) -> (usize, BTreeSet<&'static str>) {
     let builder = cfg.into_model().checker();
-    let builder = if symmetry { builder.symmetry() } else { builder };
+    let builder = if symmetry {
+        builder.symmetry()
+    } else {
+        builder
+    };
     let checker = builder.spawn_dfs().join();
     assert!(checker.is_done());
-    (checker.unique_state_count(), checker.discoveries().keys().copied().collect())
+    (
+        checker.unique_state_count(),
+        checker.discoveries().keys().copied().collect(),
+    )
 }
 
 /// The `always` properties violated among `found`.
 fn violated(found: &BTreeSet<&'static str>) -> BTreeSet<&'static str> {
-    found.iter().copied().filter(|p| ALWAYS.contains(p)).collect()
+    found
+        .iter()
+        .copied()
+        .filter(|p| ALWAYS.contains(p))
+        .collect()
 }
 
 fn set(names: &[&'static str]) -> BTreeSet<&'static str> {
     names.iter().copied().collect()
 }
 
-const DEFAULT_WITNESSES: [&str; 3] =
-    [TWO_APP_SYNCS_APPLIED, EXTERNAL_APP_SYNC_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
+const DEFAULT_WITNESSES: [&str; 3] = [
+    TWO_APP_SYNCS_APPLIED,
+    EXTERNAL_APP_SYNC_APPLIED,
+    CONCURRENT_COMMITS_ONE_WINS,
+];
 
 const ADVERSARIAL_WITNESSES: [&str; 7] = [
     TWO_APP_SYNCS_APPLIED,
@@ -65,7 +79,10 @@ fn adversarial_config_rejects_every_forgery_and_finds_its_witnesses() {
         assert_eq!(unique, expected, "symmetry={symmetry}");
         assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
         for w in ADVERSARIAL_WITNESSES {
-            assert!(found.contains(w), "missing witness {w} (symmetry={symmetry})");
+            assert!(
+                found.contains(w),
+                "missing witness {w} (symmetry={symmetry})"
+            );
         }
     }
 }
@@ -73,7 +90,11 @@ fn adversarial_config_rejects_every_forgery_and_finds_its_witnesses() {
 /// Every `sometimes` witness is reached by one of the two presets.
 #[test]
 fn presets_cover_every_witness() {
-    let covered: BTreeSet<_> = DEFAULT_WITNESSES.iter().chain(&ADVERSARIAL_WITNESSES).copied().collect();
+    let covered: BTreeSet<_> = DEFAULT_WITNESSES
+        .iter()
+        .chain(&ADVERSARIAL_WITNESSES)
+        .copied()
+        .collect();
     assert_eq!(covered, SOMETIMES.iter().copied().collect());
 }
 
@@ -87,7 +108,11 @@ fn lost_update_shortest_counterexample() {
     assert_eq!(decode_path(&text).unwrap(), actions);
     let states = replay(&model, &actions).unwrap();
     assert!(properties::lost_update(states.last().unwrap()).is_some());
-    assert!(states[..states.len() - 1].iter().all(|s| properties::lost_update(s).is_none()));
+    assert!(
+        states[..states.len() - 1]
+            .iter()
+            .all(|s| properties::lost_update(s).is_none())
+    );
     assert_eq!(
         text,
         "propose(m0,app2=1) deliver(m1) propose(m1,app2=2) deliver(m0) commit(m1,[]) \
@@ -115,14 +140,25 @@ fn open_question_variants() {
     use GcePolicy::*;
     use UnknownIdPolicy::*;
     let table = [
-        (Reject, MayRewrite, vec![ONLY_APP_SYNC_WRITES, NO_LOST_UPDATE]),
+        (
+            Reject,
+            MayRewrite,
+            vec![ONLY_APP_SYNC_WRITES, NO_LOST_UPDATE],
+        ),
         (Reject, MustNotChange, vec![NO_LOST_UPDATE]),
-        (Create, MayRewrite, vec![ONLY_APP_SYNC_WRITES, KNOWN_IDS_ONLY, NO_LOST_UPDATE]),
+        (
+            Create,
+            MayRewrite,
+            vec![ONLY_APP_SYNC_WRITES, KNOWN_IDS_ONLY, NO_LOST_UPDATE],
+        ),
         (Create, MustNotChange, vec![KNOWN_IDS_ONLY, NO_LOST_UPDATE]),
     ];
     for (unknown, gce, expected) in table {
         let (unique, found) = check(variant(unknown, gce), false);
-        println!("{unknown:?} {gce:?}: {unique} states, violated {:?}", violated(&found));
+        println!(
+            "{unknown:?} {gce:?}: {unique} states, violated {:?}",
+            violated(&found)
+        );
         assert_eq!(violated(&found), set(&expected), "{unknown:?} {gce:?}");
     }
 }
@@ -132,28 +168,46 @@ fn open_question_variants() {
 fn seeded_faults_are_caught() {
     let cases: [(Faults, AppSyncConfig, &[&str]); 4] = [
         (
-            Faults { accept_app_sync_with_gce: true, ..Faults::default() },
+            Faults {
+                accept_app_sync_with_gce: true,
+                ..Faults::default()
+            },
             AppSyncConfig::adversarial(),
             &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
         ),
         (
-            Faults { accept_duplicate_ids: true, ..Faults::default() },
+            Faults {
+                accept_duplicate_ids: true,
+                ..Faults::default()
+            },
             AppSyncConfig::adversarial(),
             &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
         ),
         (
-            Faults { skip_apply: true, ..Faults::default() },
+            Faults {
+                skip_apply: true,
+                ..Faults::default()
+            },
             AppSyncConfig::default(),
             &[COMMITTED_APP_SYNC_VISIBLE],
         ),
         (
-            Faults { skip_sender_check: true, ..Faults::default() },
+            Faults {
+                skip_sender_check: true,
+                ..Faults::default()
+            },
             AppSyncConfig::adversarial(),
             &[AUTHENTICITY, NO_INVALID_LIST_APPLIED],
         ),
     ];
     for (faults, base, expected) in cases {
-        let (_, found) = check(AppSyncConfig { faults, ..base.clone() }, false);
+        let (_, found) = check(
+            AppSyncConfig {
+                faults,
+                ..base.clone()
+            },
+            false,
+        );
         println!("{faults:?}: violated {:?}", violated(&found));
         for p in expected {
             assert!(found.contains(p), "{faults:?} not caught by {p}");
@@ -169,7 +223,10 @@ fn seeded_faults_are_caught() {
 /// The sequencer refuses the second commit of an epoch: no race, same guarantees.
 #[test]
 fn sequencer_policy() {
-    let cfg = AppSyncConfig { delivery: DeliveryPolicy::Sequencer, ..AppSyncConfig::default() };
+    let cfg = AppSyncConfig {
+        delivery: DeliveryPolicy::Sequencer,
+        ..AppSyncConfig::default()
+    };
     let (unique, found) = check(cfg, false);
     println!("sequencer: {unique}");
     assert_eq!(violated(&found), set(&[NO_LOST_UPDATE]));
@@ -184,7 +241,10 @@ fn actions_round_trip_as_text() {
                 forge(adv,dup) forge(adv,unknown) forge(adv,mismatch) deliver(m2)";
     let actions = decode_path(text).unwrap();
     assert_eq!(actions.len(), 12);
-    assert_eq!(encode_path(&actions), text.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert_eq!(
+        encode_path(&actions),
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
     assert!("commit(m0,app1=1)".parse::<Action>().is_err());
     assert!("forge(adv,other)".parse::<Action>().is_err());
 }
@@ -194,7 +254,9 @@ fn replay_rejects_disabled_actions() {
     let model = AppSyncConfig::default().into_model();
     let actions = decode_path("deliver(m0)").unwrap();
     assert_eq!(replay(&model, &actions).unwrap_err().step, 0);
-    let actions = decode_path("propose(m0,app1=1) deliver(m1) commit(m1,[]) deliver(m1) deliver(m0)").unwrap();
+    let actions =
+        decode_path("propose(m0,app1=1) deliver(m1) commit(m1,[]) deliver(m1) deliver(m0)")
+            .unwrap();
     let states = replay(&model, &actions).unwrap();
     let last = states.last().unwrap();
     for m in 0..2 {
