@@ -1,11 +1,12 @@
-//! The harness is only trusted once it has caught seeded faults: each test
-//! makes every honest member's rules wrong in one rule and asserts that
-//! exhaustive conformance reports a divergence.
+//! The harness is only trusted once it has caught seeded faults. Each test
+//! makes every honest member's rules wrong in one rule (the `fault-injection`
+//! feature of mls-appsync, enabled only for this crate's tests) and asserts
+//! that exhaustive conformance reports a divergence, and names the step.
 use std::sync::Arc;
 
 use appsync_checks::conformance::RulesFactory;
 use appsync_checks::conformance::exhaustive::{self, ConformanceError};
-use appsync_model::AppSyncConfig;
+use appsync_model::{Action, AppSyncConfig, UnknownIdPolicy};
 use mls_appsync::AppSyncRules;
 use mls_appsync::fault::Fault;
 
@@ -17,15 +18,84 @@ fn faulty(fault: Fault) -> RulesFactory {
     })
 }
 
-fn assert_caught(cfg: AppSyncConfig, fault: Fault) {
+/// Runs conformance with `fault` and returns the diverging path.
+fn caught(cfg: AppSyncConfig, fault: Fault) -> Vec<Action> {
     match exhaustive::run(&cfg, &faulty(fault), |_| {}) {
-        Err(ConformanceError::Divergence(d)) => eprintln!("{fault:?} caught:\n{d}"),
+        Err(ConformanceError::Divergence(d)) => {
+            eprintln!("{fault:?} caught:\n{d}");
+            d.path
+        }
         Err(other) => panic!("{fault:?}: harness error {other}"),
         Ok(report) => panic!("{fault:?} not caught after {report:?}"),
     }
 }
 
+/// The configuration with the adversary and the non-member.
+fn hostile() -> AppSyncConfig {
+    AppSyncConfig::adversarial()
+}
+
+fn has_forgery(path: &[Action]) -> bool {
+    path.iter().any(|a| matches!(a, Action::Forge { .. }))
+}
+
+#[test]
+fn accept_app_sync_with_gce_is_caught() {
+    let path = caught(hostile(), Fault::AcceptAppSyncWithGce);
+    assert!(
+        path.iter().any(|a| a.to_string().contains("gce")),
+        "{path:?}"
+    );
+}
+
+#[test]
+fn accept_duplicate_ids_is_caught() {
+    let path = caught(hostile(), Fault::AcceptDuplicateIds);
+    assert!(has_forgery(&path), "{path:?}");
+}
+
+#[test]
+fn accept_unknown_id_is_caught() {
+    let path = caught(hostile(), Fault::AcceptUnknownId);
+    assert!(has_forgery(&path), "{path:?}");
+}
+
+#[test]
+fn accept_unauthorized_sender_is_caught() {
+    let path = caught(hostile(), Fault::AcceptUnauthorizedSender);
+    assert!(
+        path.iter().any(|a| matches!(a, Action::Inject { .. })),
+        "{path:?}"
+    );
+}
+
 #[test]
 fn skip_apply_is_caught() {
-    assert_caught(AppSyncConfig::default(), Fault::SkipApply);
+    let path = caught(AppSyncConfig::default(), Fault::SkipApply);
+    assert!(path.iter().any(|a| matches!(a, Action::Commit { .. })));
+}
+
+#[test]
+fn apply_in_reverse_order_is_caught() {
+    // Order shows only when it changes the result: under the "create"
+    // reading, two new ids in one commit are appended in application order.
+    let cfg = AppSyncConfig {
+        unknown_id: UnknownIdPolicy::Create,
+        propose_unknown_id: true,
+        ..AppSyncConfig::default()
+    };
+    caught(cfg, Fault::ApplyInReverseOrder);
+}
+
+#[test]
+fn the_correct_rules_pass_the_hostile_configuration() {
+    // The same configuration without a fault conforms: the faults above are
+    // caught because they are faults.
+    let report = exhaustive::run(
+        &hostile(),
+        &appsync_checks::conformance::honest_rules(),
+        |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.transitions > 0);
 }

@@ -4,16 +4,14 @@
 
 use std::sync::Arc;
 
+use mls_rs::MlsMessage;
 use mls_rs::error::MlsError;
-use mls_rs::{CipherSuite, MlsMessage};
 
 use appsync_model::{Action, AppSyncConfig, AppSyncModel, GcePolicy, State};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
-use mls_appsync::forge::{
-    ForgedSender, Forgery, forge_custom_commit, unauthorized_app_sync_proposal,
-};
+use mls_appsync::forge::{Forgery, external_commit_with_app_sync, forge_custom_commit};
 use mls_appsync::proposal::to_custom_proposal;
 use mls_appsync::{
     AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
@@ -78,19 +76,20 @@ pub struct RealWorld {
     /// The outcome of the last message each member processed.
     pub last: Vec<Observed>,
     /// The adversary (leaf N) and its rules, if the model has one. It
-    /// processes every commit as soon as the DS accepts it and never
-    /// processes proposals, so it always forges at the group's newest epoch.
+    /// processes every message as soon as the DS takes it, so it always
+    /// forges at the group's newest epoch.
     adversary: Option<(AppSyncGroup, AppSyncRules)>,
     /// A copy of a group at the group's newest epoch (for the external
     /// sender's GroupInfo and the non-member's epoch).
     newest: AppSyncGroup,
     external: Option<Arc<ExternalSender>>,
+    /// The non-member that tries to join by external commit with an AppSync.
+    outsider: Arc<AppSyncClient>,
     log: Vec<Entry>,
     cursors: Vec<usize>,
     /// The real epoch of model epoch 0 (the group's creation and the Add
     /// commit come first).
     pub base_epoch: u64,
-    suite: CipherSuite,
 }
 
 /// Checks that the implementation can play `cfg`.
@@ -209,9 +208,11 @@ impl RealWorld {
             members,
             adversary,
             external,
+            outsider: Arc::new(
+                AppSyncClient::with_rules("outsider", AppSyncRules::new(), suite).map_err(setup)?,
+            ),
             log: Vec::new(),
             base_epoch,
-            suite,
         })
     }
 
@@ -263,7 +264,7 @@ impl RealWorld {
                         .map_err(mls("apply pending commit"))?;
                     self.newest = newest;
                 }
-                self.append(message, None, true);
+                self.append(message, None, false);
             }
             Action::External { app_sync } => {
                 let external = self
@@ -283,19 +284,18 @@ impl RealWorld {
                 self.append(message, None, false);
             }
             Action::Inject { app_sync } => {
-                let sender = if self.external.is_some() {
-                    ForgedSender::External(0)
-                } else {
-                    ForgedSender::NewMemberProposal
-                };
-                let message = unauthorized_app_sync_proposal(
-                    &self.newest.group_id().to_vec(),
-                    self.newest.current_epoch(),
-                    self.suite,
-                    sender,
-                    &real_app_sync(app_sync),
-                )
-                .map_err(|e| WorldError::Forge(e.to_string()))?;
+                // A non-member's AppSync reaches the AppSync rules only inside
+                // an external commit: a proposal signed by an unlisted key is
+                // refused by mls-rs's signature check before any rule runs.
+                // The outsider joins by external commit carrying the AppSync
+                // by value; honest members must reject it (R7).
+                let info = self
+                    .newest
+                    .group_info_message_allowing_ext_commit(true)
+                    .map_err(mls("group info"))?;
+                let (_, message) =
+                    external_commit_with_app_sync(&self.outsider, info, &real_app_sync(app_sync))
+                        .map_err(|e| WorldError::Forge(e.to_string()))?;
                 self.append(message, None, false);
             }
             Action::Forge { forgery } => {
@@ -325,14 +325,20 @@ impl RealWorld {
                 } else {
                     None
                 };
+                // The model's adversary commits only by-value proposals and
+                // claims `commit.claimed`: forge from a copy whose proposal
+                // cache is empty, applying the AppSyncs only when the claim
+                // differs from the current state.
                 let forgery_commit = Forgery {
                     proposals,
                     group_context_extensions,
-                    apply: forgery != appsync_model::Forgery::StateMismatch,
+                    apply: commit.claimed != before.group_states,
                 };
-                let message = forge_custom_commit(rules, group, &forgery_commit)
+                let mut forger = group.clone();
+                forger.clear_proposal_cache();
+                let message = forge_custom_commit(rules, &mut forger, &forgery_commit)
                     .map_err(|e| WorldError::Forge(format!("forge {forgery:?}: {e}")))?;
-                self.append(message, None, false);
+                self.append(message, None, true);
             }
             Action::Deliver { member } => self.deliver(member as usize)?,
         }
@@ -340,12 +346,13 @@ impl RealWorld {
     }
 
     /// The DS takes a message: it goes into every member's queue, and the
-    /// adversary processes commits at once.
-    fn append(&mut self, message: MlsMessage, proposer: Option<usize>, honest_commit: bool) {
-        if honest_commit {
+    /// adversary processes it at once (it forges at the newest epoch, and
+    /// commits there may refer to any proposal sent so far).
+    fn append(&mut self, message: MlsMessage, proposer: Option<usize>, from_adversary: bool) {
+        if !from_adversary {
             if let Some((adversary, _)) = self.adversary.as_mut() {
-                // A commit for an epoch the adversary has left, or an
-                // invalid one, is rejected; that is all the adversary needs.
+                // Messages of an epoch it has left, and invalid ones, are
+                // rejected; that is all the adversary needs.
                 let _ = adversary.process(message.clone());
             }
         }
