@@ -3,6 +3,7 @@
 
 use crate::model::AppSyncModel;
 use crate::semantics::{Faults, GcePolicy, MAX_IDS, MAX_MEMBERS, Rules, UnknownIdPolicy};
+use std::fmt;
 
 /// How the delivery service treats commits.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +34,12 @@ pub struct AppSyncConfig {
     pub max_by_value: u8,
     /// Members may also propose the unknown id K+1 (by reference).
     pub propose_unknown_id: bool,
+    /// Honest commits may also carry by value AppSyncs for the two unknown ids
+    /// K+1 and K+2: each alone, or both in descending id order (`[app{K+2}=v,
+    /// app{K+1}=v]`), so that one commit creates two entries in an order that
+    /// differs from id order. Needs `unknown_id == Create`, K <= 2 and
+    /// `max_by_value == 2` (see [`AppSyncConfig::validate`]).
+    pub by_value_unknown_ids: bool,
     /// Members may propose GCE by reference.
     pub gce_proposals: bool,
     /// An authorized external sender proposing AppSync, at most this many times
@@ -64,6 +71,7 @@ impl Default for AppSyncConfig {
             max_in_flight: 1,
             max_by_value: 0,
             propose_unknown_id: false,
+            by_value_unknown_ids: false,
             gce_proposals: false,
             external_proposals: 1,
             injections: 0,
@@ -114,6 +122,24 @@ impl AppSyncConfig {
         }
     }
 
+    /// List order under the "create" reading: K=1, one epoch, commits that may
+    /// carry by value two AppSyncs for the unknown ids 2 and 3 (also in
+    /// descending order), no external sender, relay DS. A commit
+    /// `[app3=v,app2=v]` gives the list `app1, app3, app2`: an implementation
+    /// that applies a commit's AppSyncs in another order than sent (R5) shows
+    /// a different list. Small enough to replay every transition.
+    pub fn create_order() -> Self {
+        Self {
+            application_ids: 1,
+            max_epoch: 1,
+            max_by_value: 2,
+            by_value_unknown_ids: true,
+            external_proposals: 0,
+            unknown_id: UnknownIdPolicy::Create,
+            ..Self::default()
+        }
+    }
+
     /// The rules every honest member runs.
     pub fn rules(&self) -> Rules {
         Rules {
@@ -134,18 +160,104 @@ impl AppSyncConfig {
         self.application_ids + 1
     }
 
-    /// Checks the bounds and builds the model.
+    /// Checks the bounds the model supports, the ones [`into_model`] asserts:
+    /// 2..=5 members, 1..=3 application ids, at most 2 by-value AppSyncs,
+    /// 1..=99 epochs, and for `by_value_unknown_ids` the "create" reading,
+    /// K <= 2 (both unknown ids K+1 and K+2 must be at most 4) and
+    /// `max_by_value == 2`. A command line should call this first and report
+    /// the error; `into_model` panics on it.
+    ///
+    /// [`into_model`]: AppSyncConfig::into_model
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let max_ids = MAX_IDS as u8;
+        if !(2..=MAX_MEMBERS as u8).contains(&self.members) {
+            return Err(ConfigError::Members(self.members));
+        }
+        if !(1..max_ids).contains(&self.application_ids) {
+            return Err(ConfigError::ApplicationIds(self.application_ids));
+        }
+        if self.max_by_value > 2 {
+            return Err(ConfigError::MaxByValue(self.max_by_value));
+        }
+        if !(1..100).contains(&self.max_epoch) {
+            return Err(ConfigError::MaxEpoch(self.max_epoch));
+        }
+        if self.by_value_unknown_ids {
+            if self.unknown_id != UnknownIdPolicy::Create {
+                return Err(ConfigError::ByValueUnknownIdsNeedCreate);
+            }
+            if self.application_ids + 2 > max_ids {
+                return Err(ConfigError::ByValueUnknownIdsNeedRoom(self.application_ids));
+            }
+            if self.max_by_value != 2 {
+                return Err(ConfigError::ByValueUnknownIdsNeedTwoByValue(
+                    self.max_by_value,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the model.
+    ///
+    /// # Panics
+    ///
+    /// If [`AppSyncConfig::validate`] fails: a bad configuration in code is a
+    /// programmer error. Callers with untrusted input call `validate` first.
     pub fn into_model(self) -> AppSyncModel {
-        assert!(
-            (2..=MAX_MEMBERS as u8).contains(&self.members),
-            "2..=5 members"
-        );
-        assert!(
-            (1..MAX_IDS as u8).contains(&self.application_ids),
-            "1..=3 application ids"
-        );
-        assert!(self.max_by_value <= 2, "at most 2 by-value AppSyncs");
-        assert!(self.max_epoch >= 1 && self.max_epoch < 100, "1..100 epochs");
+        if let Err(e) = self.validate() {
+            panic!("{e}");
+        }
         AppSyncModel::new(self)
     }
 }
+
+/// Why [`AppSyncConfig::validate`] refuses a configuration; each variant
+/// carries the offending value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigError {
+    /// `members` is not in 2..=5.
+    Members(u8),
+    /// `application_ids` is not in 1..=3.
+    ApplicationIds(u8),
+    /// `max_by_value` is above 2.
+    MaxByValue(u8),
+    /// `max_epoch` is not in 1..=99.
+    MaxEpoch(u8),
+    /// `by_value_unknown_ids` under `UnknownIdPolicy::Reject`, which would
+    /// refuse every such commit.
+    ByValueUnknownIdsNeedCreate,
+    /// `by_value_unknown_ids` with this many application ids (above 2): the
+    /// second unknown id K+2 would exceed 4.
+    ByValueUnknownIdsNeedRoom(u8),
+    /// `by_value_unknown_ids` with this `max_by_value` (not 2): the flag exists
+    /// to put two new ids in one commit.
+    ByValueUnknownIdsNeedTwoByValue(u8),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid AppSyncConfig: ")?;
+        match *self {
+            ConfigError::Members(n) => write!(f, "members = {n}, must be 2 to {MAX_MEMBERS}"),
+            ConfigError::ApplicationIds(k) => {
+                write!(f, "application_ids = {k}, must be 1 to {}", MAX_IDS - 1)
+            }
+            ConfigError::MaxByValue(n) => write!(f, "max_by_value = {n}, must be 0 to 2"),
+            ConfigError::MaxEpoch(e) => write!(f, "max_epoch = {e}, must be 1 to 99"),
+            ConfigError::ByValueUnknownIdsNeedCreate => {
+                f.write_str("by_value_unknown_ids needs unknown_id = Create")
+            }
+            ConfigError::ByValueUnknownIdsNeedRoom(k) => write!(
+                f,
+                "by_value_unknown_ids needs application_ids <= {} (got {k})",
+                MAX_IDS - 2
+            ),
+            ConfigError::ByValueUnknownIdsNeedTwoByValue(n) => {
+                write!(f, "by_value_unknown_ids needs max_by_value = 2 (got {n})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

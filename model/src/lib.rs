@@ -47,7 +47,7 @@ pub mod properties;
 pub mod semantics;
 pub mod state;
 
-pub use config::{AppSyncConfig, DeliveryPolicy};
+pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy};
 pub use model::{Action, AppSyncModel};
 pub use path::{
     ParseActionError, ReplayError, decode_path, encode_path, format_trace, replay,

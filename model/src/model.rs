@@ -43,7 +43,7 @@ pub struct AppSyncModel {
     adversary_rules: Rules,
     /// Ids a member may propose.
     proposable: Vec<u8>,
-    /// Id lists an honest commit may add by value.
+    /// Id lists an honest commit may add by value, each in the order it is sent.
     by_value_choices: Vec<Vec<u8>>,
 }
 
@@ -79,6 +79,12 @@ impl AppSyncModel {
                     by_value_choices.push(vec![*a, *b]);
                 }
             }
+        }
+        if cfg.by_value_unknown_ids {
+            // Both unknown ids alone, then together in descending id order: one
+            // commit creates two entries, listed in the order applied.
+            let (first, second) = (cfg.unknown_id(), cfg.unknown_id() + 1);
+            by_value_choices.extend([vec![first], vec![second], vec![second, first]]);
         }
         Self {
             cfg,
@@ -485,7 +491,7 @@ impl Model for AppSyncModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        crate::properties::all()
+        crate::properties::for_config(&self.cfg)
     }
 
     /// Guards already stop every action past a bound; this restates the bounds

@@ -4,6 +4,7 @@
 //! the moment an honest member applies a commit (a history variable, as in
 //! TLA+). `sometimes` properties are non-vacuity witnesses.
 
+use crate::config::AppSyncConfig;
 use crate::model::AppSyncModel;
 use crate::semantics::{
     ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender,
@@ -30,6 +31,8 @@ pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
 pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
+/// Only checked when `by_value_unknown_ids` is on (see [`for_config`]).
+pub const LIST_ORDER_NOT_ID_ORDER: &str = "list order differs from id order";
 
 /// Every `always` property, in the order of [`all`].
 pub const ALWAYS: [&str; 9] = [
@@ -57,6 +60,29 @@ pub const SOMETIMES: [&str; 8] = [
 ];
 
 type M = AppSyncModel;
+
+/// The properties of a model built from `cfg`: [`all`], plus the witness
+/// [`LIST_ORDER_NOT_ID_ORDER`] when `cfg.by_value_unknown_ids` is on (the only
+/// configurations where it is reachable in one epoch; elsewhere a property
+/// table would report it missing).
+pub fn for_config(cfg: &AppSyncConfig) -> Vec<Property<M>> {
+    let mut properties = all();
+    if cfg.by_value_unknown_ids {
+        properties.push(Property::sometimes(
+            LIST_ORDER_NOT_ID_ORDER,
+            |_: &M, s: &State| list_order_not_id_order(s),
+        ));
+    }
+    properties
+}
+
+/// Some member's `application_states` list is not in `application_id` order
+/// (two entries were created, the higher id first).
+pub fn list_order_not_id_order(s: &State) -> bool {
+    s.members
+        .iter()
+        .any(|m| !m.application_states.in_id_order())
+}
 
 pub fn all() -> Vec<Property<M>> {
     vec![
@@ -128,10 +154,12 @@ fn convergence(_: &M, s: &State) -> bool {
 /// Only ids `1..=K` ever have an entry (fails by design under the "create"
 /// reading of an unknown id).
 fn known_ids_only(model: &M, s: &State) -> bool {
-    let unknown = model.cfg.unknown_id();
-    s.members
-        .iter()
-        .all(|m| m.application_states.get(unknown).is_none())
+    let k = model.cfg.application_ids;
+    s.members.iter().all(|m| {
+        m.application_states
+            .entries()
+            .all(|e| e.application_id <= k)
+    })
 }
 
 fn rejected(s: &State, reason: Reason) -> bool {

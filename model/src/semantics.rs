@@ -34,50 +34,106 @@ pub struct ApplicationState {
     pub state: u8,
 }
 
-/// R1: the `application_states` extension, ordered by `application_id`.
+/// R1: the `application_states` extension, in list order.
 ///
-/// Stored flat (slot `i` holds id `i+1`) so that cloning a model state stays
-/// cheap; `ABSENT` marks an id with no entry.
+/// Stored flat so that cloning a model state stays cheap: slot `i` holds the
+/// value of id `i+1` (`ABSENT` marks an id with no entry), and `ranks` holds,
+/// two bits per slot, the entry's position in the list (0 for an absent slot,
+/// so that equal lists have equal representations). The list starts in id
+/// order (ids `1..=K`); an entry created under [`UnknownIdPolicy::Create`] goes
+/// at the end, as the real extension appends it. Comparison looks at the values
+/// first, and the ranks of a list in id order follow from its values, so lists
+/// in id order compare (and sort, for symmetry) exactly as by value alone.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ApplicationStates([u8; MAX_IDS]);
+pub struct ApplicationStates {
+    slots: [u8; MAX_IDS],
+    ranks: u8,
+}
 
 const ABSENT: u8 = u8::MAX;
+const RANK_BITS: usize = 2;
+const RANK_MASK: u8 = (1 << RANK_BITS) - 1;
+// Every position of a list of MAX_IDS entries fits in a rank field.
+const _: () = assert!(MAX_IDS <= 1 << RANK_BITS && MAX_IDS * RANK_BITS <= 8);
 
 impl ApplicationStates {
-    /// The initial extension: ids `1..=k`, each with value 0.
+    /// The initial extension: ids `1..=k` in id order, each with value 0.
     pub fn initial(k: u8) -> Self {
-        let mut slots = [ABSENT; MAX_IDS];
-        for slot in slots.iter_mut().take(k as usize) {
-            *slot = 0;
+        let mut states = Self {
+            slots: [ABSENT; MAX_IDS],
+            ranks: 0,
+        };
+        for id in 1..=k {
+            states.append(id, 0);
         }
-        Self(slots)
+        states
     }
 
     /// The value of `id`, or `None` when the extension has no entry for it.
     pub fn get(&self, id: ApplicationId) -> Option<u8> {
-        let slot = *self.0.get((id as usize).checked_sub(1)?)?;
+        let slot = *self.slots.get((id as usize).checked_sub(1)?)?;
         (slot != ABSENT).then_some(slot)
     }
 
-    fn set(&mut self, id: ApplicationId, value: u8) {
-        self.0[id as usize - 1] = value;
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.slots.iter().filter(|v| **v != ABSENT).count()
     }
 
-    /// The same entries with every value mapped by `f` (symmetry reduction).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn rank(&self, slot: usize) -> usize {
+        ((self.ranks >> (slot * RANK_BITS)) & RANK_MASK) as usize
+    }
+
+    /// Replaces the value of an existing entry; its position stays.
+    fn replace(&mut self, id: ApplicationId, value: u8) {
+        debug_assert!(self.get(id).is_some(), "replace needs an entry");
+        self.slots[id as usize - 1] = value;
+    }
+
+    /// Adds an entry for an id that has none, at the end of the list.
+    fn append(&mut self, id: ApplicationId, value: u8) {
+        debug_assert!(self.get(id).is_none(), "append needs an id without entry");
+        let position = self.len() as u8;
+        let slot = id as usize - 1;
+        self.slots[slot] = value;
+        self.ranks |= position << (slot * RANK_BITS);
+    }
+
+    /// The same entries, in the same order, with every value mapped by `f`
+    /// (symmetry reduction).
     pub fn map_values(&self, f: impl Fn(u8) -> u8) -> Self {
-        Self(self.0.map(|v| if v == ABSENT { v } else { f(v) }))
+        Self {
+            slots: self.slots.map(|v| if v == ABSENT { v } else { f(v) }),
+            ranks: self.ranks,
+        }
     }
 
-    /// The entries in `application_id` order, as the wire list would hold them.
+    /// The entries in list order, as the wire list holds them.
     pub fn entries(&self) -> impl Iterator<Item = ApplicationState> + '_ {
-        self.0
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| **v != ABSENT)
-            .map(|(i, v)| ApplicationState {
-                application_id: i as u8 + 1,
-                state: *v,
-            })
+        (0..self.len()).map(move |position| {
+            let slot = (0..MAX_IDS)
+                .find(|&i| self.slots[i] != ABSENT && self.rank(i) == position)
+                .expect("ranks are the positions 0..len");
+            ApplicationState {
+                application_id: slot as u8 + 1,
+                state: self.slots[slot],
+            }
+        })
+    }
+
+    /// Whether the list is in `application_id` order (always so unless two
+    /// entries were created in descending id order).
+    pub fn in_id_order(&self) -> bool {
+        let mut last = 0;
+        self.entries().all(|e| {
+            let ascending = e.application_id > last;
+            last = e.application_id;
+            ascending
+        })
     }
 }
 
@@ -309,15 +365,22 @@ pub fn r3_known_application_id(
 /// R3 (effect half): apply one AppSync.
 ///
 /// "Replace the contents of `state` in the relevant `applicationId` with the
-/// `new_state` in the Proposal." An id with no entry gets one under
-/// [`UnknownIdPolicy::Create`]; under `Reject` such a list never gets here.
+/// `new_state` in the Proposal." An existing entry keeps its position in the
+/// list. An id with no entry gets one under [`UnknownIdPolicy::Create`],
+/// appended at the end of the list (so two entries created by one commit appear
+/// in application order); under `Reject` such a list never gets here.
 pub fn r3_apply_app_sync(states: &mut ApplicationStates, app_sync: &AppSync, rules: &Rules) {
     if rules.faults.skip_apply {
         return;
     }
-    let known = states.get(app_sync.application_id).is_some();
-    if known || rules.unknown_id == UnknownIdPolicy::Create {
-        states.set(app_sync.application_id, app_sync.new_state);
+    let AppSync {
+        application_id,
+        new_state,
+    } = *app_sync;
+    if states.get(application_id).is_some() {
+        states.replace(application_id, new_state);
+    } else if rules.unknown_id == UnknownIdPolicy::Create {
+        states.append(application_id, new_state);
     }
 }
 
@@ -358,6 +421,8 @@ pub fn r5_one_app_sync_per_id(list: &ProposalList, rules: &Rules) -> Result<(), 
 /// both through, our hook's own GroupContext update supersedes the GCE).
 ///
 /// "The proposals are applied in the order that they are sent in the Commit."
+/// The order shows in the result only under [`UnknownIdPolicy::Create`], when
+/// one list creates two entries: [`r3_apply_app_sync`] appends each in turn.
 /// A GCE alone replaces `application_states` with its content, the initial
 /// extension (allowed only where [`gce_keeps_application_states`] permits).
 pub fn r5_apply_in_order(
@@ -573,6 +638,41 @@ mod tests {
     }
 
     #[test]
+    fn r3_create_appends_in_commit_order() {
+        let create = Rules {
+            application_ids: 1,
+            unknown_id: UnknownIdPolicy::Create,
+            ..rules()
+        };
+        let s = ApplicationStates::initial(1);
+        let ids = |s: &ApplicationStates| s.entries().map(|e| e.application_id).collect::<Vec<_>>();
+        let l = ProposalList::from_iter([app(M0, 3, 1, true), app(M0, 2, 1, true)]);
+        let next = r5_apply_in_order(&l, &s, &create);
+        assert_eq!(ids(&next), vec![1, 3, 2]);
+        assert!(!next.in_id_order());
+        assert_eq!(process_commit(&l, &next, &s, &create), Ok(next));
+        // Same entries in the other order: another GroupContext.
+        let reversed = ProposalList::from_iter([app(M0, 2, 1, true), app(M0, 3, 1, true)]);
+        let other = r5_apply_in_order(&reversed, &s, &create);
+        assert_eq!(ids(&other), vec![1, 2, 3]);
+        assert!(other.in_id_order());
+        assert_ne!(other, next);
+        assert_eq!(
+            process_commit(&l, &other, &s, &create),
+            Err(Reason::StateMismatch)
+        );
+        // A replacement keeps the entry's position; values map in place.
+        let again = ProposalList::from_iter([app(M1, 3, 2, true)]);
+        let replaced = r5_apply_in_order(&again, &next, &create);
+        assert_eq!(ids(&replaced), vec![1, 3, 2]);
+        assert_eq!(replaced.get(3), Some(2));
+        assert_eq!(ids(&replaced.map_values(|v| v + 1)), vec![1, 3, 2]);
+        // A lone GCE restores the initial list, in id order.
+        let g = ProposalList::from_iter([gce(M1, false)]);
+        assert_eq!(r5_apply_in_order(&g, &replaced, &create), s);
+    }
+
+    #[test]
     fn r4_r5_r7_reject() {
         let s = ApplicationStates::initial(2);
         let l = ProposalList::from_iter([app(M0, 1, 1, false), gce(M1, false)]);
@@ -648,7 +748,7 @@ mod tests {
             ..rules()
         };
         let mut changed = s;
-        changed.set(1, 1);
+        changed.replace(1, 1);
         assert!(
             build_commit(&only_gce, &empty, &changed, &strict)
                 .unwrap()

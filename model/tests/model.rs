@@ -107,7 +107,11 @@ fn lost_update_shortest_counterexample() {
     println!("{text}\n{}", format_trace(&model, &actions).unwrap());
     assert_eq!(decode_path(&text).unwrap(), actions);
     // Stateright agrees that this path is a counterexample.
-    let checker = AppSyncConfig::default().into_model().checker().spawn_bfs().join();
+    let checker = AppSyncConfig::default()
+        .into_model()
+        .checker()
+        .spawn_bfs()
+        .join();
     checker.assert_discovery(NO_LOST_UPDATE, actions.clone());
     let states = replay(&model, &actions).unwrap();
     assert!(properties::lost_update(states.last().unwrap()).is_some());
