@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/main/target-model cargo run --release -p appsync-model \
-//!     --example check -- [dfs|sym|bfs|explore] [default|adversarial|sequencer|large|full|gce|create] [threads] [key=value...]
+//!     --example check -- [dfs|sym|bfs|explore] [default|adversarial|sequencer|large|full|gce|create|create_order] [threads] [key=value...]
 //! ```
 //! Prints the state count, the time, unique states per second, and every
 //! discovery (counterexamples of `always` properties, `sometimes` witnesses).
@@ -22,6 +22,7 @@ fn preset(name: &str) -> AppSyncConfig {
         "adversarial" => AppSyncConfig::adversarial(),
         "large" => AppSyncConfig::large(),
         "full" => AppSyncConfig::full(),
+        "create_order" => AppSyncConfig::create_order(),
         "gce" => AppSyncConfig {
             gce_proposals: true,
             gce: GcePolicy::MustNotChange,
@@ -41,7 +42,7 @@ fn main() {
     let mode = args.first().map(String::as_str).unwrap_or("dfs");
     let mut cfg = preset(args.get(1).map(String::as_str).unwrap_or("default"));
     let threads: usize = args.get(2).and_then(|t| t.parse().ok()).unwrap_or(1);
-    // Further `key=value` arguments override numeric fields.
+    // Further `key=value` arguments override numeric fields (and flags: 0 or 1).
     for kv in args.iter().skip(3) {
         let (k, v) = kv.split_once('=').expect("key=value");
         let v: u8 = v.parse().expect("number");
@@ -54,10 +55,17 @@ fn main() {
             "external" => cfg.external_proposals = v,
             "injections" => cfg.injections = v,
             "forgeries" => cfg.forgeries = v,
+            "propose_unknown_id" => cfg.propose_unknown_id = v != 0,
+            "by_value_unknown_ids" => cfg.by_value_unknown_ids = v != 0,
+            "gce_proposals" => cfg.gce_proposals = v != 0,
             _ => panic!("unknown key {k}"),
         }
     }
     println!("{mode} threads={threads} {cfg:?}");
+    if let Err(e) = cfg.validate() {
+        eprintln!("{e}");
+        std::process::exit(2);
+    }
     let builder = cfg.into_model().checker().threads(threads);
     let start = Instant::now();
     let (unique, total, depth, discoveries) = match mode {

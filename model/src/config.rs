@@ -122,17 +122,21 @@ impl AppSyncConfig {
         }
     }
 
-    /// List order under the "create" reading: K=1, one epoch, commits that may
-    /// carry by value two AppSyncs for the unknown ids 2 and 3 (also in
-    /// descending order), no external sender, relay DS. A commit
-    /// `[app3=v,app2=v]` gives the list `app1, app3, app2`: an implementation
-    /// that applies a commit's AppSyncs in another order than sent (R5) shows
-    /// a different list. Small enough to replay every transition.
+    /// List order under the "create" reading: 2 members, K=1, one epoch,
+    /// commits that may carry by value AppSyncs for the unknown ids 2 and 3
+    /// (alone, or both in descending order), proposals of the unknown id 2 by
+    /// reference, no external sender, relay DS. A commit `[app3=v,app2=v]`
+    /// gives the list `app1, app3, app2`; a commit of a cached `app2` plus
+    /// `[app3=v]` gives `app1, app2, app3` (by reference first). An
+    /// implementation that applies a commit's AppSyncs in another order than
+    /// sent (R5) shows a different list. 3,298 states: small enough to replay
+    /// every transition.
     pub fn create_order() -> Self {
         Self {
             application_ids: 1,
             max_epoch: 1,
             max_by_value: 2,
+            propose_unknown_id: true,
             by_value_unknown_ids: true,
             external_proposals: 0,
             unknown_id: UnknownIdPolicy::Create,

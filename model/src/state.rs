@@ -463,7 +463,9 @@ pub enum LastOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MemberView {
     pub epoch: u8,
-    /// `(application_id, value)` in id order; the real blob of value v is `[v]`.
+    /// `(application_id, value)` in list order (the order of the real
+    /// extension: ids `1..=K`, then created entries in creation order); the
+    /// real blob of value v is `[v]`.
     pub application_states: Vec<(u32, u8)>,
     /// Leaf indexes in the group (static: honest members plus the adversary).
     pub members: Vec<u32>,

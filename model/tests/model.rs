@@ -87,6 +87,167 @@ fn adversarial_config_rejects_every_forgery_and_finds_its_witnesses() {
     }
 }
 
+/// The list-order preset: one commit may create two entries, the higher id
+/// first; the list keeps that order and every `always` property but
+/// `known application ids only` (the "create" reading) holds.
+#[test]
+fn create_order_config_reaches_a_list_out_of_id_order() {
+    for (symmetry, expected) in [(false, 3_298), (true, 1_767)] {
+        let (unique, found) = check(AppSyncConfig::create_order(), symmetry);
+        println!("create_order(), symmetry={symmetry}: {unique} states, found {found:?}");
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(
+            violated(&found),
+            set(&[KNOWN_IDS_ONLY]),
+            "symmetry={symmetry}"
+        );
+        for w in [
+            LIST_ORDER_NOT_ID_ORDER,
+            TWO_APP_SYNCS_APPLIED,
+            CONCURRENT_COMMITS_ONE_WINS,
+        ] {
+            assert!(
+                found.contains(w),
+                "missing witness {w} (symmetry={symmetry})"
+            );
+        }
+    }
+    // The witness is checked only where `by_value_unknown_ids` is on.
+    let names = |cfg: AppSyncConfig| -> Vec<&str> {
+        cfg.into_model()
+            .properties()
+            .iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    assert!(names(AppSyncConfig::create_order()).contains(&LIST_ORDER_NOT_ID_ORDER));
+    assert!(!names(AppSyncConfig::default()).contains(&LIST_ORDER_NOT_ID_ORDER));
+}
+
+/// A shortest path to a list out of id order, replayed step by step: the
+/// member views show the list order the harness compares with mls-rs.
+#[test]
+fn create_order_shortest_witness_and_views() {
+    let cfg = AppSyncConfig::create_order();
+    let actions = path::shortest_discovery(&cfg, LIST_ORDER_NOT_ID_ORDER, 10).unwrap();
+    let text = encode_path(&actions);
+    let model = cfg.clone().into_model();
+    println!("{text}\n{}", format_trace(&model, &actions).unwrap());
+    assert_eq!(text, "commit(m1,[app3=2,app2=2]) deliver(m1)");
+    let states = replay(&model, &actions).unwrap();
+    assert!(properties::list_order_not_id_order(states.last().unwrap()));
+    // Both members apply the commit: same list, same (non-id) order.
+    let path = decode_path("commit(m0,[app3=1,app2=1]) deliver(m0) deliver(m1)").unwrap();
+    let states = replay(&model, &path).unwrap();
+    for m in 0..2 {
+        let view = model.member_view(states.last().unwrap(), m);
+        assert_eq!(view.epoch, 1);
+        assert_eq!(view.application_states, vec![(1, 0), (3, 1), (2, 1)]);
+        assert_eq!(view.last, LastOutcome::Accepted);
+    }
+    // By reference first, then by value: a cached `app2` and `[app3]` keep id order.
+    let path =
+        decode_path("propose(m0,app2=1) deliver(m1) commit(m1,[app3=2]) deliver(m1) deliver(m0)")
+            .unwrap();
+    let states = replay(&model, &path).unwrap();
+    for m in 0..2 {
+        let view = model.member_view(states.last().unwrap(), m);
+        assert_eq!(view.application_states, vec![(1, 0), (2, 1), (3, 2)]);
+    }
+    // Honest commits list two unknown ids only in descending order.
+    let ascending = decode_path("commit(m0,[app2=1,app3=1])").unwrap();
+    assert_eq!(replay(&model, &ascending).unwrap_err().step, 0);
+}
+
+/// `validate` refuses exactly what `into_model` would panic on.
+#[test]
+fn validate_reports_typed_errors() {
+    for cfg in [
+        AppSyncConfig::default(),
+        AppSyncConfig::adversarial(),
+        AppSyncConfig::large(),
+        AppSyncConfig::full(),
+        AppSyncConfig::create_order(),
+    ] {
+        assert_eq!(cfg.validate(), Ok(()));
+    }
+    let d = AppSyncConfig::default;
+    let c = AppSyncConfig::create_order;
+    let cases = [
+        (AppSyncConfig { members: 1, ..d() }, ConfigError::Members(1)),
+        (AppSyncConfig { members: 6, ..d() }, ConfigError::Members(6)),
+        (
+            AppSyncConfig {
+                application_ids: 0,
+                ..d()
+            },
+            ConfigError::ApplicationIds(0),
+        ),
+        (
+            AppSyncConfig {
+                application_ids: 4,
+                ..d()
+            },
+            ConfigError::ApplicationIds(4),
+        ),
+        (
+            AppSyncConfig {
+                max_by_value: 3,
+                ..d()
+            },
+            ConfigError::MaxByValue(3),
+        ),
+        (
+            AppSyncConfig {
+                max_epoch: 0,
+                ..d()
+            },
+            ConfigError::MaxEpoch(0),
+        ),
+        (
+            AppSyncConfig {
+                max_epoch: 100,
+                ..d()
+            },
+            ConfigError::MaxEpoch(100),
+        ),
+        (
+            AppSyncConfig {
+                unknown_id: UnknownIdPolicy::Reject,
+                ..c()
+            },
+            ConfigError::ByValueUnknownIdsNeedCreate,
+        ),
+        (
+            AppSyncConfig {
+                application_ids: 3,
+                ..c()
+            },
+            ConfigError::ByValueUnknownIdsNeedRoom(3),
+        ),
+        (
+            AppSyncConfig {
+                max_by_value: 1,
+                ..c()
+            },
+            ConfigError::ByValueUnknownIdsNeedTwoByValue(1),
+        ),
+    ];
+    for (cfg, expected) in cases {
+        assert_eq!(cfg.validate(), Err(expected), "{cfg:?}");
+        let message = expected.to_string();
+        assert!(message.starts_with("invalid AppSyncConfig: "), "{message}");
+        let panic = std::panic::catch_unwind(|| cfg.clone().into_model()).unwrap_err();
+        assert_eq!(panic.downcast_ref::<String>(), Some(&message));
+    }
+    // K = 2 leaves room for the unknown ids 3 and 4.
+    let k2 = AppSyncConfig {
+        application_ids: 2,
+        ..c()
+    };
+    assert_eq!(k2.validate(), Ok(()));
+}
+
 /// Every `sometimes` witness is reached by one of the two presets.
 #[test]
 fn presets_cover_every_witness() {
@@ -244,10 +405,26 @@ fn sequencer_policy() {
 #[test]
 fn actions_round_trip_as_text() {
     let text = "propose(m1,app2=2) propose_gce(m0) commit(m0,[]) commit(m1,[app1=2]) \
-                commit(m0,[app1=1,app2=1]) external(app1=6) inject(app1=7) forge(adv,gce) \
+                commit(m0,[app1=1,app2=1]) commit(m0,[app3=1,app2=1]) external(app1=6) inject(app1=7) forge(adv,gce) \
                 forge(adv,dup) forge(adv,unknown) forge(adv,mismatch) deliver(m2)";
     let actions = decode_path(text).unwrap();
-    assert_eq!(actions.len(), 12);
+    assert_eq!(actions.len(), 13);
+    assert_eq!(
+        actions[5],
+        Action::Commit {
+            member: 0,
+            by_value: ByValue::new(&[
+                AppSync {
+                    application_id: 3,
+                    new_state: 1
+                },
+                AppSync {
+                    application_id: 2,
+                    new_state: 1
+                },
+            ]),
+        }
+    );
     assert_eq!(
         encode_path(&actions),
         text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -278,14 +455,15 @@ fn replay_rejects_disabled_actions() {
 /// Every path the checker takes replays through the text encoding (a sample).
 #[test]
 fn discoveries_replay_from_text() {
-    let model = AppSyncConfig::adversarial().into_model();
-    let checker = model.checker().spawn_dfs().join();
-    let model = AppSyncConfig::adversarial().into_model();
-    for (name, path) in checker.discoveries() {
-        let actions = path.clone().into_actions();
-        let decoded = decode_path(&encode_path(&actions)).unwrap();
-        let states = replay(&model, &decoded).unwrap();
-        assert_eq!(states.last().unwrap(), path.last_state(), "{name}");
+    for cfg in [AppSyncConfig::adversarial(), AppSyncConfig::create_order()] {
+        let checker = cfg.clone().into_model().checker().spawn_dfs().join();
+        let model = cfg.into_model();
+        for (name, path) in checker.discoveries() {
+            let actions = path.clone().into_actions();
+            let decoded = decode_path(&encode_path(&actions)).unwrap();
+            let states = replay(&model, &decoded).unwrap();
+            assert_eq!(states.last().unwrap(), path.last_state(), "{name}");
+        }
     }
 }
 
