@@ -39,7 +39,7 @@ fn model_checker(c: &mut Criterion) {
     let mut group = c.benchmark_group("checkers/model");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
     if settings::quick() {
-        // Ten runs of about 150 ms each (rustcrypto-free, pure model).
+        // Room for ten whole checks (about 150 ms each here).
         group
             .warm_up_time(Duration::from_millis(100))
             .measurement_time(Duration::from_secs(2));
@@ -68,6 +68,14 @@ fn harness(c: &mut Criterion) {
             .unwrap_or_else(|e| panic!("the harness found a disagreement: {e}"))
     };
     let first = replay();
+    // The harness's own count, for the record next to Criterion's estimate.
+    eprintln!(
+        "harness: {} transitions, {} states, {:.1} s: {:.0} transitions/s",
+        first.transitions,
+        first.states,
+        first.elapsed.as_secs_f64(),
+        first.transitions_per_second()
+    );
     let mut group = c.benchmark_group("checkers/harness");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
     group.throughput(Throughput::Elements(first.transitions as u64));

@@ -157,8 +157,8 @@ fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Poin
 
 fn commit_benches<P: Provider>(c: &mut Criterion) {
     let mut session = Session::<P>::new();
-    for &size in settings::group_sizes() {
-        for &state in settings::state_sizes() {
+    for size in settings::group_sizes() {
+        for state in settings::state_sizes() {
             for n in APP_SYNCS_PER_COMMIT {
                 bench_point(c, &mut session, Point { size, state, n });
             }

@@ -17,7 +17,7 @@ use mls_rs::group::ReceivedMessage;
 const PAYLOAD: [u8; 64] = [0x42; 64];
 
 fn tax_benches<P: Provider>(c: &mut Criterion) {
-    for &state in settings::message_state_sizes() {
+    for state in settings::message_state_sizes() {
         let param = format!("state={}/provider={}", size_label(state), P::NAME);
         // Built on first use, so that a filtered run skips unused groups.
         let mut members: Option<Members<P>> = None;

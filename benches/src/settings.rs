@@ -5,7 +5,9 @@
 //! only, and short Criterion settings. Without it the full grid runs: groups
 //! up to 512 members, states up to 1 MiB, every compiled provider. Criterion
 //! flags (`--sample-size`, `--measurement-time`, `--warm-up-time`, a filter)
-//! override these settings.
+//! override these settings. For a targeted run, `APPSYNC_BENCH_MEMBERS`,
+//! `APPSYNC_BENCH_STATES` and `APPSYNC_BENCH_MESSAGE_STATES` (comma-separated
+//! numbers; states in bytes) replace the grids, whatever the mode.
 
 use std::time::Duration;
 
@@ -16,34 +18,46 @@ pub fn quick() -> bool {
     std::env::var("APPSYNC_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Group sizes of the commit benchmarks.
-pub fn group_sizes() -> &'static [usize] {
-    if quick() {
-        &[2, 8, 32]
-    } else {
-        &[2, 8, 32, 128, 512]
+/// The list in environment variable `name`, else `quick` or `full` by mode.
+fn grid(name: &str, quick_grid: &[usize], full_grid: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{name}: `{v}` is not a number"))
+            })
+            .collect(),
+        _ if quick() => quick_grid.to_vec(),
+        _ => full_grid.to_vec(),
     }
 }
 
+/// Group sizes of the commit benchmarks.
+pub fn group_sizes() -> Vec<usize> {
+    grid("APPSYNC_BENCH_MEMBERS", &[2, 8, 32], &[2, 8, 32, 128, 512])
+}
+
 /// Total state bytes a commit replaces (split over its AppSyncs).
-pub fn state_sizes() -> &'static [usize] {
-    if quick() {
-        &[16, 1024]
-    } else {
-        &[16, 1024, 64 * 1024, 1024 * 1024]
-    }
+pub fn state_sizes() -> Vec<usize> {
+    grid(
+        "APPSYNC_BENCH_STATES",
+        &[16, 1024],
+        &[16, 1024, 64 * 1024, 1024 * 1024],
+    )
 }
 
 /// AppSync proposals per commit.
 pub const APP_SYNCS_PER_COMMIT: [usize; 3] = [1, 4, 16];
 
 /// State bytes held in `application_states` for the message tax.
-pub fn message_state_sizes() -> &'static [usize] {
-    if quick() {
-        &[0, 1024]
-    } else {
-        &[0, 1024, 64 * 1024, 1024 * 1024]
-    }
+pub fn message_state_sizes() -> Vec<usize> {
+    grid(
+        "APPSYNC_BENCH_MESSAGE_STATES",
+        &[0, 1024],
+        &[0, 1024, 64 * 1024, 1024 * 1024],
+    )
 }
 
 /// Largest group for which every member is kept, so that the whole round
