@@ -8,7 +8,9 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::config::ConfigArgs;
+use appsync_model::AppSyncConfig;
+
+use super::config::{ConfigArgs, Preset};
 use crate::conformance::{exhaustive, honest_rules};
 use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict};
 
@@ -92,73 +94,146 @@ pub fn print_report(report: &CheckReport, traces: bool) {
     }
 }
 
-/// Runs `appsync check`.
-pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let cfg = args.config.config();
-    super::config::validate(&cfg)?;
+/// One configuration's model check and (optional) conformance run.
+struct Run {
+    name: String,
+    report: CheckReport,
+    conformance: Option<Result<exhaustive::ExhaustiveReport, exhaustive::ConformanceError>>,
+}
+
+fn run_one(name: &str, cfg: &AppSyncConfig, args: &CheckArgs, conform: bool) -> Run {
     let options = CheckOptions {
         threads: args.threads,
         symmetry: args.symmetry,
         bfs: args.bfs,
     };
     let bar = spinner(args.json, "model checking");
-    let report = modelcheck::check(&cfg, options, |states| {
-        bar.set_message(format!("model checking: {states} unique states"));
+    let report = modelcheck::check(cfg, options, |states| {
+        bar.set_message(format!("{name}: model checking, {states} unique states"));
     });
     bar.finish_and_clear();
-    let mut failed = report.failed();
-    let conform = args.conform || (args.config.is_default() && !args.no_conform);
-    let conformance = if conform {
+    let conformance = conform.then(|| {
         let bar = spinner(args.json, "conformance");
-        let result = exhaustive::run(&cfg, &honest_rules(), |r| {
+        let result = exhaustive::run(cfg, &honest_rules(), |r| {
             if r.transitions % 1000 == 0 {
                 bar.set_message(format!(
-                    "conformance: {} transitions replayed on mls-rs",
+                    "{name}: conformance, {} transitions replayed on mls-rs",
                     r.transitions
                 ));
             }
         });
         bar.finish_and_clear();
-        Some(result)
-    } else {
-        None
+        result
+    });
+    Run {
+        name: name.to_string(),
+        report,
+        conformance,
+    }
+}
+
+fn print_run(run: &Run, traces: bool) {
+    println!("== {}: {}", run.name, run.report.config);
+    print_report(&run.report, traces);
+    match &run.conformance {
+        None => {}
+        Some(Ok(r)) => println!(
+            "\nconformance: mls-rs agrees with the model on all {} transitions ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
+            r.transitions,
+            r.states,
+            r.terminal_paths,
+            r.max_depth,
+            r.elapsed.as_secs_f64(),
+            r.transitions_per_second()
+        ),
+        Some(Err(e)) => println!("\nconformance FAILED:\n{e}"),
+    }
+    println!();
+}
+
+fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
+    let conformance = match &run.conformance {
+        None => serde_json::Value::Null,
+        Some(Ok(r)) => serde_json::json!({
+            "states": r.states,
+            "transitions": r.transitions,
+            "terminal_paths": r.terminal_paths,
+            "max_depth": r.max_depth,
+            "seconds": r.elapsed.as_secs_f64(),
+            "transitions_per_second": r.transitions_per_second(),
+        }),
+        Some(Err(e)) => serde_json::json!({ "error": e.to_string() }),
     };
+    let mut value = serde_json::to_value(&run.report)?;
+    value["name"] = serde_json::json!(run.name);
+    value["states_per_second"] = serde_json::json!(run.report.states_per_second());
+    value["conformance"] = conformance;
+    Ok(value)
+}
+
+/// Runs `appsync check`. With no flags it checks the two default presets,
+/// `default` and `adversarial` (together they reach every witness), and
+/// replays every transition of both on mls-rs.
+pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let main_job = args.config.is_empty();
+    let configs: Vec<(String, AppSyncConfig)> = if main_job {
+        vec![
+            ("default".into(), Preset::Default.config()),
+            ("adversarial".into(), Preset::Adversarial.config()),
+        ]
+    } else {
+        vec![("configuration".into(), args.config.config())]
+    };
+    for (_, cfg) in &configs {
+        super::config::validate(cfg)?;
+    }
+    let conform = args.conform || (main_job && !args.no_conform);
+    let runs: Vec<Run> = configs
+        .iter()
+        .map(|(name, cfg)| run_one(name, cfg, &args, conform))
+        .collect();
+
+    let mut failed = runs
+        .iter()
+        .any(|r| r.report.failed() || matches!(r.conformance, Some(Err(_))));
+    // Every witness must be reached by at least one configuration run.
+    let unreached: Vec<&str> = appsync_model::properties::SOMETIMES
+        .iter()
+        .copied()
+        .filter(|name| {
+            !runs.iter().any(|r| {
+                r.report
+                    .properties
+                    .iter()
+                    .any(|p| p.name == *name && p.verdict == Verdict::WitnessFound)
+            })
+        })
+        .collect();
+    if main_job && !unreached.is_empty() {
+        failed = true;
+    }
 
     if args.json {
-        let conformance_json = match &conformance {
-            None => serde_json::Value::Null,
-            Some(Ok(r)) => serde_json::json!({
-                "states": r.states,
-                "transitions": r.transitions,
-                "terminal_paths": r.terminal_paths,
-                "max_depth": r.max_depth,
-                "seconds": r.elapsed.as_secs_f64(),
-                "transitions_per_second": r.transitions_per_second(),
-            }),
-            Some(Err(e)) => serde_json::json!({ "error": e.to_string() }),
-        };
-        let mut value = serde_json::to_value(&report)?;
-        value["states_per_second"] = serde_json::json!(report.states_per_second());
-        value["conformance"] = conformance_json;
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        let values = runs.iter().map(run_json).collect::<Result<Vec<_>, _>>()?;
+        let out = serde_json::json!({ "runs": values, "unreached_witnesses": unreached, "failed": failed });
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print_report(&report, args.traces);
-        match &conformance {
-            None => {}
-            Some(Ok(r)) => println!(
-                "\nconformance: mls-rs agrees with the model on all {} transitions ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
-                r.transitions,
-                r.states,
-                r.terminal_paths,
-                r.max_depth,
-                r.elapsed.as_secs_f64(),
-                r.transitions_per_second()
-            ),
-            Some(Err(e)) => println!("\nconformance FAILED:\n{e}"),
+        for run in &runs {
+            print_run(run, args.traces);
         }
-    }
-    if matches!(conformance, Some(Err(_))) {
-        failed = true;
+        if unreached.is_empty() {
+            println!("every sometimes witness was reached");
+        } else {
+            println!("witnesses not reached by any configuration run: {unreached:?}");
+        }
+        println!(
+            "{}",
+            if failed {
+                "FAILED"
+            } else {
+                "all checks passed"
+            }
+        );
     }
     Ok(if failed {
         ExitCode::FAILURE

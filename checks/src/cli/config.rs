@@ -33,9 +33,39 @@ pub enum DeliveryArg {
     Sequencer,
 }
 
-/// Flags that override the model's default configuration.
+/// A named model configuration to start from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// 2 members, 2 ids, 2 epochs, external sender, relay (122,985 states).
+    Default,
+    /// 2 members, 1 epoch, AppSync by value, the adversary and the
+    /// non-member (65,570 states).
+    Adversarial,
+    /// 3 members, sequencer, external sender (about 1.2 million states).
+    Large,
+    /// `large` plus the non-member and the adversary (use --symmetry).
+    Full,
+}
+
+impl Preset {
+    /// The preset's configuration.
+    pub fn config(self) -> AppSyncConfig {
+        match self {
+            Preset::Default => AppSyncConfig::default(),
+            Preset::Adversarial => AppSyncConfig::adversarial(),
+            Preset::Large => AppSyncConfig::large(),
+            Preset::Full => AppSyncConfig::full(),
+        }
+    }
+}
+
+/// Flags that override a preset (by default the model's default
+/// configuration).
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConfigArgs {
+    /// The configuration to start from; the flags below override it.
+    #[arg(long, value_enum)]
+    pub preset: Option<Preset>,
     /// Honest members (2 to 5).
     #[arg(long)]
     pub members: Option<u8>,
@@ -78,14 +108,14 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    /// Whether any flag was given.
-    pub fn is_default(&self) -> bool {
-        self.config() == AppSyncConfig::default()
+    /// Whether no flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.preset.is_none() && self.config() == AppSyncConfig::default()
     }
 
     /// The configuration these flags describe.
     pub fn config(&self) -> AppSyncConfig {
-        let mut cfg = AppSyncConfig::default();
+        let mut cfg = self.preset.unwrap_or(Preset::Default).config();
         let set = |field: &mut u8, value: Option<u8>| {
             if let Some(v) = value {
                 *field = v;
