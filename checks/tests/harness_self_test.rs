@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use appsync_checks::conformance::RulesFactory;
 use appsync_checks::conformance::exhaustive::{self, ConformanceError};
-use appsync_model::{Action, AppSyncConfig, UnknownIdPolicy};
+use appsync_model::{Action, AppSyncConfig};
 use mls_appsync::AppSyncRules;
 use mls_appsync::fault::Fault;
 
@@ -79,12 +79,11 @@ fn skip_apply_is_caught() {
 fn apply_in_reverse_order_is_caught() {
     // Order shows only when it changes the result: under the "create"
     // reading, two new ids in one commit are appended in application order.
-    let cfg = AppSyncConfig {
-        unknown_id: UnknownIdPolicy::Create,
-        propose_unknown_id: true,
-        ..AppSyncConfig::default()
-    };
-    caught(cfg, Fault::ApplyInReverseOrder);
+    let path = caught(AppSyncConfig::create_order(), Fault::ApplyInReverseOrder);
+    assert!(
+        path.iter().any(|a| matches!(a, Action::Commit { .. })),
+        "{path:?}"
+    );
 }
 
 #[test]
@@ -93,6 +92,17 @@ fn the_correct_rules_pass_the_hostile_configuration() {
     // caught because they are faults.
     let report = exhaustive::run(
         &hostile(),
+        &appsync_checks::conformance::honest_rules(),
+        |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.transitions > 0);
+}
+
+#[test]
+fn the_correct_rules_pass_the_create_order_configuration() {
+    let report = exhaustive::run(
+        &AppSyncConfig::create_order(),
         &appsync_checks::conformance::honest_rules(),
         |_| {},
     )

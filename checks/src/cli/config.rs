@@ -153,30 +153,8 @@ impl ConfigArgs {
     }
 }
 
-/// A configuration the model cannot be built from.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {0}")]
-pub struct ConfigError(pub String);
-
 /// Checks the bounds that `AppSyncConfig::into_model` asserts, so that bad
 /// flags give an error instead of a panic.
-pub fn validate(cfg: &AppSyncConfig) -> Result<(), ConfigError> {
-    let check = |ok: bool, what: &str| {
-        if ok {
-            Ok(())
-        } else {
-            Err(ConfigError(what.to_string()))
-        }
-    };
-    check((2..=5).contains(&cfg.members), "--members must be 2 to 5")?;
-    check(
-        (1..=3).contains(&cfg.application_ids),
-        "--apps must be 1 to 3",
-    )?;
-    check(cfg.max_by_value <= 2, "--by-value must be 0 to 2")?;
-    check(
-        (1..100).contains(&cfg.max_epoch),
-        "--max-epoch must be 1 to 99",
-    )?;
-    Ok(())
+pub fn validate(cfg: &AppSyncConfig) -> Result<(), appsync_model::ConfigError> {
+    cfg.validate()
 }
