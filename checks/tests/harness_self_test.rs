@@ -109,3 +109,28 @@ fn the_correct_rules_pass_the_create_order_configuration() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(report.transitions > 0);
 }
+
+#[test]
+fn random_conformance_catches_a_fault_and_shrinks_the_trace() {
+    let cfg = appsync_checks::conformance::random::random_config();
+    let result = appsync_checks::conformance::random::run(
+        &cfg,
+        &faulty(Fault::SkipApply),
+        16,
+        30,
+        60,
+        Some(1),
+    );
+    match result {
+        Err(ConformanceError::Divergence(d)) => {
+            eprintln!("SkipApply caught by random traces:\n{d}");
+            // Shrinking removes every step the failure does not need: a
+            // committed AppSync needs a proposal or a by-value commit, and a
+            // delivery; far fewer than the 30 steps generated.
+            assert!(d.path.len() < 30, "not shrunk: {} steps", d.path.len());
+            assert!(d.path.iter().any(|a| matches!(a, Action::Commit { .. })));
+        }
+        Err(other) => panic!("harness error {other}"),
+        Ok(report) => panic!("SkipApply not caught by {report:?}"),
+    }
+}

@@ -45,6 +45,11 @@ pub enum Preset {
     Large,
     /// `large` plus the non-member and the adversary (use --symmetry).
     Full,
+    /// Two new ids in one commit under the 'create' reading (list order).
+    CreateOrder,
+    /// The random-conformance configuration: 5 members plus the adversary,
+    /// every actor on, loose bounds (too large to check exhaustively).
+    Random,
 }
 
 impl Preset {
@@ -55,6 +60,8 @@ impl Preset {
             Preset::Adversarial => AppSyncConfig::adversarial(),
             Preset::Large => AppSyncConfig::large(),
             Preset::Full => AppSyncConfig::full(),
+            Preset::CreateOrder => AppSyncConfig::create_order(),
+            Preset::Random => crate::conformance::random::random_config(),
         }
     }
 }

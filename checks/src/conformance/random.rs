@@ -190,6 +190,10 @@ pub fn run(
         None => TestRunner::new(config.clone()),
     };
     let strategy = ModelMachine::sequential_strategy(min_steps..=max_steps);
+    // Every failing trace tried while shrinking panics; keep the output to
+    // the final report.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let result = runner.run(&strategy, |(initial, transitions, seen)| {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             RealMachine::test_sequential(config.clone(), initial, transitions, seen)
@@ -203,16 +207,21 @@ pub fn run(
             TestCaseError::fail(message)
         })
     });
+    std::panic::set_hook(hook);
     CONTEXT.with(|c| *c.borrow_mut() = None);
     match result {
         Ok(()) => Ok(RandomReport { traces, min_steps }),
         Err(TestError::Fail(reason, (_, transitions, _))) => {
-            Err(ConformanceError::Divergence(Box::new(Divergence {
-                path: transitions,
-                difference: super::view::Difference::Step {
-                    detail: format!("minimal failing trace; first failure:\n{reason}"),
-                },
-            })))
+            // Replay the minimal trace once more for a clean report.
+            match super::replay::replay(cfg, rules, &transitions)? {
+                (_, Some(divergence)) => Err(ConformanceError::Divergence(Box::new(divergence))),
+                (_, None) => Err(ConformanceError::Divergence(Box::new(Divergence {
+                    path: transitions,
+                    difference: super::view::Difference::Step {
+                        detail: format!("failed only inside the random run: {reason}"),
+                    },
+                }))),
+            }
         }
         Err(TestError::Abort(reason)) => Err(ConformanceError::World(
             super::world::WorldError::Setup(format!("random run aborted: {reason}")),

@@ -44,7 +44,7 @@ pub fn reason_class(reason: Reason) -> RejectionReason {
 }
 
 /// One member as the harness compares it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct View {
     /// Epoch, counted from the model's epoch 0.
     pub epoch: u64,
@@ -55,7 +55,21 @@ pub struct View {
     pub members: Vec<u32>,
     /// The outcome of the last message.
     pub last: Observed,
+    /// The implementation's error behind a rejection (reports only; not
+    /// compared).
+    pub detail: Option<String>,
 }
+
+impl PartialEq for View {
+    fn eq(&self, other: &Self) -> bool {
+        self.epoch == other.epoch
+            && self.application_states == other.application_states
+            && self.members == other.members
+            && self.last == other.last
+    }
+}
+
+impl Eq for View {}
 
 impl fmt::Display for View {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,7 +81,11 @@ impl fmt::Display for View {
                 None => write!(f, "{sep}app{id}=?")?,
             }
         }
-        write!(f, "}} members {:?} last {}", self.members, self.last)
+        write!(f, "}} members {:?} last {}", self.members, self.last)?;
+        match &self.detail {
+            Some(detail) => write!(f, " ({detail})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -87,6 +105,7 @@ pub fn model_view(model: &AppSyncModel, state: &State, m: usize) -> View {
             LastOutcome::Accepted => Observed::Accepted,
             LastOutcome::Rejected(r) => Observed::Rejected(reason_class(r)),
         },
+        detail: None,
     }
 }
 
@@ -112,6 +131,7 @@ pub fn real_view(world: &RealWorld, m: usize) -> View {
         application_states,
         members: group.member_indexes(),
         last: world.last[m],
+        detail: world.last_error[m].clone(),
     }
 }
 

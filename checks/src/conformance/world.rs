@@ -75,6 +75,8 @@ pub struct RealWorld {
     pub members: Vec<AppSyncGroup>,
     /// The outcome of the last message each member processed.
     pub last: Vec<Observed>,
+    /// The error behind each member's last rejection, for reports.
+    pub last_error: Vec<Option<String>>,
     /// The adversary (leaf N) and its rules, if the model has one. It
     /// processes every message as soon as the DS takes it, so it always
     /// forges at the group's newest epoch.
@@ -154,9 +156,14 @@ impl RealWorld {
             .collect::<Result<Vec<_>, _>>()?;
         let adversary = match cfg.adversary_leaf() {
             Some(_) => Some(
+                // PublicMessage: the adversary forges from copies of its
+                // group (see `Forge`), and copies would reuse the secret
+                // tree's generations of a PrivateMessage.
                 AppSyncClient::with_rules(
                     "adversary",
-                    AppSyncRules::new().with_unknown_id_policy(policy),
+                    AppSyncRules::new()
+                        .with_unknown_id_policy(policy)
+                        .with_wire_format(WireFormatPolicy::Public),
                     suite,
                 )
                 .map_err(setup)?,
@@ -203,6 +210,7 @@ impl RealWorld {
         let base_epoch = members[0].current_epoch();
         Ok(Self {
             last: vec![Observed::Nothing; members.len()],
+            last_error: vec![None; members.len()],
             cursors: vec![0; members.len()],
             newest: members[0].clone(),
             members,
@@ -376,9 +384,12 @@ impl RealWorld {
             .message
             .clone();
         self.cursors[m] += 1;
-        self.last[m] = match self.members[m].process(entry) {
-            Ok(_) => Observed::Accepted,
-            Err(rejected) => Observed::Rejected(rejected.reason),
+        (self.last[m], self.last_error[m]) = match self.members[m].process(entry) {
+            Ok(_) => (Observed::Accepted, None),
+            Err(rejected) => (
+                Observed::Rejected(rejected.reason),
+                Some(rejected.error.to_string()),
+            ),
         };
         Ok(())
     }
