@@ -151,6 +151,11 @@ pub fn unreachable_witness(cfg: &AppSyncConfig, name: &str) -> Option<String> {
         properties::FORGED_GCE_REJECTED
         | properties::FORGED_DUPLICATE_REJECTED
         | properties::FORGED_MISMATCH_REJECTED => need(cfg.forgeries > 0, "an adversary"),
+        properties::LIST_ORDER_NOT_ID_ORDER => need(
+            cfg.unknown_id == UnknownIdPolicy::Create
+                && (cfg.by_value_unknown_ids || cfg.propose_unknown_id),
+            "the 'create' reading with unknown ids proposed",
+        ),
         properties::FORGED_UNKNOWN_REJECTED => {
             need(cfg.forgeries > 0, "an adversary").or_else(|| {
                 need(

@@ -59,7 +59,7 @@ pub(crate) fn spinner(json: bool, what: &'static str) -> ProgressBar {
 }
 
 /// Prints the property table and the counts.
-pub fn print_report(report: &CheckReport, traces: bool) {
+pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
     println!("{:<44} {:<10} result", "property", "kind");
     for p in &report.properties {
         let steps = p.steps.map(|s| format!(" ({s} steps)")).unwrap_or_default();
@@ -89,7 +89,7 @@ pub fn print_report(report: &CheckReport, traces: bool) {
             );
         if let (true, Some(trace), Some(path)) = (show, &p.trace, &p.path) {
             println!("\n{} ({}):\n{trace}", p.name, p.kind);
-            println!("replay: appsync replay '{path}'");
+            println!("replay: appsync replay {replay_flags}'{path}'");
         }
     }
 }
@@ -97,6 +97,8 @@ pub fn print_report(report: &CheckReport, traces: bool) {
 /// One configuration's model check and (optional) conformance run.
 struct Run {
     name: String,
+    /// Flags that select this configuration for `appsync replay`.
+    replay_flags: String,
     report: CheckReport,
     conformance: Option<Result<exhaustive::ExhaustiveReport, exhaustive::ConformanceError>>,
 }
@@ -127,6 +129,10 @@ fn run_one(name: &str, cfg: &AppSyncConfig, args: &CheckArgs, conform: bool) -> 
     });
     Run {
         name: name.to_string(),
+        replay_flags: match name {
+            "configuration" => "<the same configuration flags> ".into(),
+            preset => format!("--preset {preset} "),
+        },
         report,
         conformance,
     }
@@ -134,7 +140,7 @@ fn run_one(name: &str, cfg: &AppSyncConfig, args: &CheckArgs, conform: bool) -> 
 
 fn print_run(run: &Run, traces: bool) {
     println!("== {}: {}", run.name, run.report.config);
-    print_report(&run.report, traces);
+    print_report(&run.report, traces, &run.replay_flags);
     match &run.conformance {
         None => {}
         Some(Ok(r)) => println!(
@@ -171,15 +177,16 @@ fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
     Ok(value)
 }
 
-/// Runs `appsync check`. With no flags it checks the two default presets,
-/// `default` and `adversarial` (together they reach every witness), and
-/// replays every transition of both on mls-rs.
+/// Runs `appsync check`. With no flags it checks the default presets,
+/// `default`, `adversarial` and `create-order` (together they reach every
+/// witness), and replays every transition of each on mls-rs.
 pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let main_job = args.config.is_empty();
     let configs: Vec<(String, AppSyncConfig)> = if main_job {
         vec![
             ("default".into(), Preset::Default.config()),
             ("adversarial".into(), Preset::Adversarial.config()),
+            ("create-order".into(), Preset::CreateOrder.config()),
         ]
     } else {
         vec![("configuration".into(), args.config.config())]
@@ -197,9 +204,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         .iter()
         .any(|r| r.report.failed() || matches!(r.conformance, Some(Err(_))));
     // Every witness must be reached by at least one configuration run.
-    let unreached: Vec<&str> = appsync_model::properties::SOMETIMES
+    let unreached: Vec<&str> = runs
         .iter()
-        .copied()
+        .flat_map(|r| r.report.properties.iter())
+        .filter(|p| p.kind == "sometimes")
+        .map(|p| p.name)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .filter(|name| {
             !runs.iter().any(|r| {
                 r.report
