@@ -479,7 +479,9 @@ pub fn gce_keeps_application_states(
 // ---------------------------------------------------------------------------
 
 /// Receive side: is this proposal list acceptable? Checks run in a fixed order
-/// (sender, R4, R5, R3, GCE variant) and the first failure is the reason.
+/// (sender, R5, R3, R4, GCE variant) and the first failure is the reason. The
+/// order is the implementation's (`impl/src/rules.rs`), so that a list that
+/// breaks several rules gets the same reason class on both sides.
 pub fn validate(
     list: &ProposalList,
     states: &ApplicationStates,
@@ -488,11 +490,11 @@ pub fn validate(
     for item in list.as_slice() {
         r7_authorized_sender(item.sender, rules)?;
     }
-    r4_no_gce_with_app_sync(list, rules)?;
     r5_one_app_sync_per_id(list, rules)?;
     for (_, a) in list.app_syncs() {
         r3_known_application_id(states, &a, rules)?;
     }
+    r4_no_gce_with_app_sync(list, rules)?;
     gce_keeps_application_states(list, states, rules)
 }
 
