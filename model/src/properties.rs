@@ -1,6 +1,6 @@
 //! Properties, named after the guarantee they check.
 //!
-//! `always` properties read the state, or a ghost bit that [`audit`] sets at
+//! `always` properties read the state, or a ghost bit that `audit` sets at
 //! the moment an honest member applies a commit (a history variable, as in
 //! TLA+). `sometimes` properties are non-vacuity witnesses.
 

@@ -27,7 +27,7 @@ pub type ApplicationId = u8;
 
 /// R1: one entry of the `application_states` GroupContext extension.
 ///
-/// "struct { uint32 applicationId; opaque state<V>; } ApplicationState;"
+/// `struct { uint32 applicationId; opaque state<V>; } ApplicationState;`
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ApplicationState {
     pub application_id: ApplicationId,
@@ -150,7 +150,7 @@ impl fmt::Debug for ApplicationStates {
 
 /// R2: the AppSync proposal.
 ///
-/// "struct { uint32 applicationId; opaque new_state<V>; } AppSync;"
+/// `struct { uint32 applicationId; opaque new_state<V>; } AppSync;`
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AppSync {
     pub application_id: ApplicationId,

@@ -21,7 +21,7 @@ use mls_appsync::{
 use super::view::Observed;
 
 /// Builds the rules of honest member `i`. The harness self-test passes rules
-/// with a seeded fault here; everything else uses [`RulesFactory::honest`].
+/// with a seeded fault here; everything else uses [`honest_rules`].
 pub type RulesFactory = Arc<dyn Fn(usize, UnknownIdPolicy) -> AppSyncRules + Send + Sync>;
 
 /// The rules of a correct member.
