@@ -111,3 +111,8 @@ pub use rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
 
 /// mls-rs, re-exported so users get the exact version this crate is built on.
 pub use mls_rs;
+
+// The project README's Rust example runs as a doctest of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
