@@ -79,9 +79,11 @@ pub fn size_label(bytes: usize) -> String {
 pub fn criterion() -> Criterion {
     let base = Criterion::default();
     let tuned = if quick() {
+        // Plots take longer to draw than the quick measurements take to run.
         base.sample_size(10)
             .warm_up_time(Duration::from_millis(200))
             .measurement_time(Duration::from_millis(500))
+            .without_plots()
     } else {
         base.sample_size(20)
             .warm_up_time(Duration::from_secs(1))
