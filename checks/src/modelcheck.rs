@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use appsync_model::{AppSyncConfig, GcePolicy, UnknownIdPolicy, format_trace, properties};
+use appsync_model::{
+    AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy, format_trace, properties,
+};
 use serde::Serialize;
 use stateright::{Checker, Model};
 
@@ -151,6 +153,10 @@ pub fn unreachable_witness(cfg: &AppSyncConfig, name: &str) -> Option<String> {
         properties::FORGED_GCE_REJECTED
         | properties::FORGED_DUPLICATE_REJECTED
         | properties::FORGED_MISMATCH_REJECTED => need(cfg.forgeries > 0, "an adversary"),
+        properties::CONCURRENT_COMMITS_ONE_WINS => need(
+            cfg.delivery == DeliveryPolicy::Relay,
+            "the relay delivery service (the sequencer refuses the second commit)",
+        ),
         properties::LIST_ORDER_NOT_ID_ORDER => need(
             cfg.unknown_id == UnknownIdPolicy::Create
                 && (cfg.by_value_unknown_ids || cfg.propose_unknown_id),
@@ -183,9 +189,15 @@ pub fn check(
         (false, true) => Box::new(builder.symmetry().spawn_dfs()),
         (false, false) => Box::new(builder.spawn_dfs()),
     };
+    // Poll finely, so that small configurations are timed to the
+    // millisecond, and report progress about every 200 ms.
+    let mut polls = 0u32;
     while !checker.is_done() {
-        progress(checker.unique_state_count());
-        std::thread::sleep(Duration::from_millis(200));
+        if polls % 20 == 0 {
+            progress(checker.unique_state_count());
+        }
+        polls += 1;
+        std::thread::sleep(Duration::from_millis(10));
     }
     let elapsed = start.elapsed();
     let model = checker.model();
