@@ -232,10 +232,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         for run in &runs {
             print_run(run, args.traces);
         }
-        if unreached.is_empty() {
-            println!("every sometimes witness was reached");
-        } else {
-            println!("witnesses not reached by any configuration run: {unreached:?}");
+        if main_job {
+            if unreached.is_empty() {
+                println!("every sometimes witness was reached");
+            } else {
+                println!("witnesses not reached by any configuration run: {unreached:?}");
+            }
         }
         println!(
             "{}",
