@@ -19,7 +19,7 @@ pub struct ConformArgs {
     pub no_exhaustive: bool,
     /// Random traces to replay (on the random configuration: 5 members and
     /// the adversary, every actor on); 0 skips the random run.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 256)]
     pub traces: u32,
     /// Shortest random trace, in steps.
     #[arg(long, default_value_t = 30)]
