@@ -87,6 +87,39 @@ pub enum RejectionReason {
     Other,
 }
 
+impl RejectionReason {
+    /// Every class, in declaration order.
+    pub const ALL: [RejectionReason; 8] = [
+        RejectionReason::AppSyncWithGce,
+        RejectionReason::DuplicateApplicationId,
+        RejectionReason::UnknownApplicationId,
+        RejectionReason::MalformedAppSync,
+        RejectionReason::UnauthorizedSender,
+        RejectionReason::StateMismatch,
+        RejectionReason::WrongEpoch,
+        RejectionReason::Other,
+    ];
+
+    /// A stable snake_case name (used in test-vector files).
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectionReason::AppSyncWithGce => "app_sync_with_gce",
+            RejectionReason::DuplicateApplicationId => "duplicate_application_id",
+            RejectionReason::UnknownApplicationId => "unknown_application_id",
+            RejectionReason::MalformedAppSync => "malformed_app_sync",
+            RejectionReason::UnauthorizedSender => "unauthorized_sender",
+            RejectionReason::StateMismatch => "state_mismatch",
+            RejectionReason::WrongEpoch => "wrong_epoch",
+            RejectionReason::Other => "other",
+        }
+    }
+
+    /// The class named `name` (see [`RejectionReason::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
 /// Classify an error returned by mls-rs while processing a message.
 pub fn rejection_reason(error: &MlsError) -> RejectionReason {
     if let Some(app_sync) = app_sync_error(error) {
@@ -138,4 +171,21 @@ pub enum SetupError {
     /// Two initial application states have the same id.
     #[error("two initial application states have id {0}")]
     DuplicateInitialId(u32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RejectionReason;
+
+    #[test]
+    fn reason_names_round_trip_and_are_distinct() {
+        for reason in RejectionReason::ALL {
+            assert_eq!(RejectionReason::from_name(reason.name()), Some(reason));
+        }
+        let mut names: Vec<_> = RejectionReason::ALL.iter().map(|r| r.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RejectionReason::ALL.len());
+        assert_eq!(RejectionReason::from_name("no such reason"), None);
+    }
 }

@@ -143,15 +143,7 @@ fn print_run(run: &Run, traces: bool) {
     print_report(&run.report, traces, &run.replay_flags);
     match &run.conformance {
         None => {}
-        Some(Ok(r)) => println!(
-            "\nconformance: mls-rs agrees with the model on all {} transitions ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
-            r.transitions,
-            r.states,
-            r.terminal_paths,
-            r.max_depth,
-            r.elapsed.as_secs_f64(),
-            r.transitions_per_second()
-        ),
+        Some(Ok(r)) => println!("\nconformance: {r}"),
         Some(Err(e)) => println!("\nconformance FAILED:\n{e}"),
     }
     println!();

@@ -49,15 +49,7 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         });
         bar.finish_and_clear();
         match result {
-            Ok(r) => println!(
-                "exhaustive: {} transitions, {} states, {} maximal paths, depth {}: all agree ({:.2} s, {:.0} transitions/s)",
-                r.transitions,
-                r.states,
-                r.terminal_paths,
-                r.max_depth,
-                r.elapsed.as_secs_f64(),
-                r.transitions_per_second()
-            ),
+            Ok(r) => println!("exhaustive: {r}"),
             Err(e) => {
                 ok = false;
                 println!("exhaustive: FAILED\n{e}");

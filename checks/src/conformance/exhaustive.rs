@@ -84,6 +84,21 @@ impl ExhaustiveReport {
     }
 }
 
+impl std::fmt::Display for ExhaustiveReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "mls-rs agrees with the model on all {} transitions ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
+            self.transitions,
+            self.states,
+            self.terminal_paths,
+            self.max_depth,
+            self.elapsed.as_secs_f64(),
+            self.transitions_per_second()
+        )
+    }
+}
+
 type Fingerprint = u64;
 
 fn fingerprint(state: &State) -> Fingerprint {

@@ -16,33 +16,41 @@ use mls_rs_core::key_package::KeyPackageData;
 use mls_appsync::AppSyncRules;
 use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 
-use super::error::{VectorError, at};
+use serde::{Deserialize, Serialize};
 
-/// What a passive client is given: its key package with the private keys,
-/// the external PSKs it knows, and how it is invited.
-pub struct PassiveJoin<'a> {
+use super::error::{VectorError, at, expect_bytes};
+use super::hexbytes::HexBytes;
+
+/// What a passive client is given, as both vector formats spell it: its key
+/// package with the private keys, how it is invited, and the epoch
+/// authenticator it must reach on joining.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PassiveInvitation {
     /// The client's KeyPackage, as an MLSMessage.
-    pub key_package: &'a [u8],
+    pub key_package: HexBytes,
     /// The client's signature private key.
-    pub signature_priv: &'a [u8],
+    pub signature_priv: HexBytes,
     /// The private key of the leaf node's encryption key.
-    pub encryption_priv: &'a [u8],
+    pub encryption_priv: HexBytes,
     /// The private key of the KeyPackage's init key.
-    pub init_priv: &'a [u8],
-    /// External PSKs, as (id, value).
-    pub external_psks: Vec<(&'a [u8], &'a [u8])>,
+    pub init_priv: HexBytes,
     /// The Welcome, as an MLSMessage.
-    pub welcome: &'a [u8],
+    pub welcome: HexBytes,
     /// The ratchet tree, when the Welcome does not carry it.
-    pub ratchet_tree: Option<&'a [u8]>,
+    pub ratchet_tree: Option<HexBytes>,
+    /// The epoch authenticator right after joining.
+    pub initial_epoch_authenticator: HexBytes,
 }
 
-/// Builds the passive client with the AppSync rules installed and joins.
+/// Builds the passive client with the AppSync rules installed and the
+/// external PSKs `(id, value)`, joins, and checks the initial epoch
+/// authenticator.
 pub fn join<C: CryptoProvider + Clone>(
     crypto: C,
-    keys: &PassiveJoin<'_>,
+    keys: &PassiveInvitation,
+    external_psks: &[(&[u8], &[u8])],
 ) -> Result<Group<impl MlsConfig>, VectorError> {
-    let key_package = MlsMessage::from_bytes(keys.key_package)
+    let key_package = MlsMessage::from_bytes(&keys.key_package.0)
         .map_err(at("decode key_package"))?
         .into_key_package()
         .ok_or_else(|| VectorError::Malformed("key_package is not a KeyPackage".into()))?;
@@ -62,8 +70,8 @@ pub fn join<C: CryptoProvider + Clone>(
         reference.to_vec(),
         KeyPackageData::new(
             key_package_bytes,
-            HpkeSecretKey::from(keys.init_priv.to_vec()),
-            HpkeSecretKey::from(keys.encryption_priv.to_vec()),
+            HpkeSecretKey::from(keys.init_priv.0.clone()),
+            HpkeSecretKey::from(keys.encryption_priv.0.clone()),
             u64::MAX,
         ),
     );
@@ -75,7 +83,7 @@ pub fn join<C: CryptoProvider + Clone>(
         .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
         .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
         .key_package_repo(key_packages);
-    for (id, psk) in &keys.external_psks {
+    for (id, psk) in external_psks {
         builder = builder.psk(
             ExternalPskId::new(id.to_vec()),
             PreSharedKey::new(psk.to_vec()),
@@ -84,19 +92,26 @@ pub fn join<C: CryptoProvider + Clone>(
     let client = builder
         .signing_identity(
             key_package.signing_identity().clone(),
-            SignatureSecretKey::from(keys.signature_priv.to_vec()),
+            SignatureSecretKey::from(keys.signature_priv.0.clone()),
             suite,
         )
         .build();
 
-    let welcome = MlsMessage::from_bytes(keys.welcome).map_err(at("decode welcome"))?;
+    let welcome = MlsMessage::from_bytes(&keys.welcome.0).map_err(at("decode welcome"))?;
     let tree = keys
         .ratchet_tree
-        .map(ExportedTree::from_bytes)
+        .as_ref()
+        .map(|t| ExportedTree::from_bytes(&t.0))
         .transpose()
         .map_err(at("decode ratchet_tree"))?;
     let (group, _) = client
         .join_group(tree, &welcome, None)
         .map_err(at("join"))?;
+    expect_bytes(
+        "join",
+        "epoch_authenticator",
+        &keys.initial_epoch_authenticator.0,
+        group.epoch_authenticator().map_err(at("join"))?.as_ref(),
+    )?;
     Ok(group)
 }

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, PassiveJoin};
+use super::passive::{self, PassiveInvitation};
 
 /// One passive-client test case, as in the working group's JSON files.
 #[derive(Clone, Debug, Deserialize)]
@@ -33,20 +33,9 @@ pub struct PassiveClientCase {
     /// External PSKs the client must know before joining.
     #[serde(default)]
     pub external_psks: Vec<ExternalPsk>,
-    /// The client's KeyPackage, as an MLSMessage.
-    pub key_package: HexBytes,
-    /// The client's signature private key.
-    pub signature_priv: HexBytes,
-    /// The private key of the KeyPackage's leaf node encryption key.
-    pub encryption_priv: HexBytes,
-    /// The private key of the KeyPackage's init key.
-    pub init_priv: HexBytes,
-    /// The Welcome that adds the client, as an MLSMessage.
-    pub welcome: HexBytes,
-    /// The ratchet tree, when the Welcome does not carry it.
-    pub ratchet_tree: Option<HexBytes>,
-    /// The epoch authenticator right after joining.
-    pub initial_epoch_authenticator: HexBytes,
+    /// The client's keys, its Welcome, and the authenticator on joining.
+    #[serde(flatten)]
+    pub invitation: PassiveInvitation,
     /// The epochs to process after joining.
     pub epochs: Vec<PassiveClientEpoch>,
 }
@@ -216,26 +205,12 @@ fn run_supported_case<C: CryptoProvider + Clone>(
     case: &PassiveClientCase,
     crypto: C,
 ) -> Result<(), VectorError> {
-    let keys = PassiveJoin {
-        key_package: &case.key_package.0,
-        signature_priv: &case.signature_priv.0,
-        encryption_priv: &case.encryption_priv.0,
-        init_priv: &case.init_priv.0,
-        external_psks: case
-            .external_psks
-            .iter()
-            .map(|p| (p.psk_id.0.as_slice(), p.psk.0.as_slice()))
-            .collect(),
-        welcome: &case.welcome.0,
-        ratchet_tree: case.ratchet_tree.as_ref().map(|t| t.0.as_slice()),
-    };
-    let mut group = passive::join(crypto, &keys)?;
-    expect_bytes(
-        "join",
-        "epoch_authenticator",
-        &case.initial_epoch_authenticator.0,
-        &group.epoch_authenticator().map_err(at("join"))?,
-    )?;
+    let psks: Vec<(&[u8], &[u8])> = case
+        .external_psks
+        .iter()
+        .map(|p| (p.psk_id.0.as_slice(), p.psk.0.as_slice()))
+        .collect();
+    let mut group = passive::join(crypto, &case.invitation, &psks)?;
 
     for (e, epoch) in case.epochs.iter().enumerate() {
         for (p, proposal) in epoch.proposals.iter().enumerate() {
