@@ -193,7 +193,7 @@ pub fn check(
     // millisecond, and report progress about every 200 ms.
     let mut polls = 0u32;
     while !checker.is_done() {
-        if polls % 20 == 0 {
+        if polls.is_multiple_of(20) {
             progress(checker.unique_state_count());
         }
         polls += 1;

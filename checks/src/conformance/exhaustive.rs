@@ -164,8 +164,8 @@ pub fn run(
         let mut enabled = 0;
         for action in actions.drain(..) {
             let mut next_path = path.clone();
-            next_path.push(action.clone());
-            let Some(next) = model.next_state(&state, action.clone()) else {
+            next_path.push(action);
+            let Some(next) = model.next_state(&state, action) else {
                 refuse(&model, &state, &action, &world, &next_path)?;
                 report.refusals += 1;
                 continue;

@@ -75,7 +75,7 @@ impl ReferenceStateMachine for ModelMachine {
     }
 
     fn apply(state: State, action: &Action) -> State {
-        with_model(|m| m.next_state(&state, action.clone()).unwrap_or(state))
+        with_model(|m| m.next_state(&state, *action).unwrap_or(state))
     }
 
     fn preconditions(state: &State, action: &Action) -> bool {
@@ -83,7 +83,7 @@ impl ReferenceStateMachine for ModelMachine {
             let mut actions = Vec::new();
             m.actions(state, &mut actions);
             actions.contains(action)
-                && m.next_state(state, action.clone())
+                && m.next_state(state, *action)
                     .is_some_and(|next| m.within_boundary(&next))
         })
     }
@@ -119,7 +119,7 @@ impl StateMachineTest for RealMachine {
     }
 
     fn apply(mut replay: Replay, after: &State, action: Action) -> Replay {
-        replay.path.push(action.clone());
+        replay.path.push(action);
         let outcome = with_model(|m| {
             step_and_compare(
                 m,

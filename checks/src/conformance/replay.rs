@@ -50,7 +50,7 @@ pub fn replay(
         model.actions(&state, &mut enabled);
         let next = enabled
             .contains(action)
-            .then(|| model.next_state(&state, action.clone()))
+            .then(|| model.next_state(&state, *action))
             .flatten();
         let Some(next) = next else {
             let divergence = Divergence {
@@ -63,7 +63,7 @@ pub fn replay(
         };
         let outcome = step_and_compare(&model, &state, action, &next, &mut world, &path[..=i]);
         steps.push(ReplayedStep {
-            action: Some(action.clone()),
+            action: Some(*action),
             views: views(&next, &world),
         });
         match outcome {

@@ -143,9 +143,9 @@ pub enum Difference {
         /// The member.
         member: usize,
         /// What the model says.
-        model: View,
+        model: Box<View>,
         /// What the real group shows.
-        real: View,
+        real: Box<View>,
     },
     /// Two real members in the same epoch have different epoch
     /// authenticators (they would derive different keys).
@@ -190,8 +190,8 @@ pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result
         if expected != actual {
             return Err(Difference::View {
                 member: m,
-                model: expected,
-                real: actual,
+                model: Box::new(expected),
+                real: Box::new(actual),
             });
         }
     }

@@ -357,12 +357,10 @@ impl RealWorld {
     /// adversary processes it at once (it forges at the newest epoch, and
     /// commits there may refer to any proposal sent so far).
     fn append(&mut self, message: MlsMessage, proposer: Option<usize>, from_adversary: bool) {
-        if !from_adversary {
-            if let Some((adversary, _)) = self.adversary.as_mut() {
-                // Messages of an epoch it has left, and invalid ones, are
-                // rejected; that is all the adversary needs.
-                let _ = adversary.process(message.clone());
-            }
+        if !from_adversary && let Some((adversary, _)) = self.adversary.as_mut() {
+            // Messages of an epoch it has left, and invalid ones, are
+            // rejected; that is all the adversary needs.
+            let _ = adversary.process(message.clone());
         }
         self.log.push(Entry { message, proposer });
     }

@@ -332,11 +332,17 @@ impl Scenario {
     }
 }
 
+/// A passive client's key package and the private keys a vector carries.
+struct PassiveSecrets {
+    key_package: MlsMessage,
+    signature_priv: Vec<u8>,
+    encryption_priv: Vec<u8>,
+    init_priv: Vec<u8>,
+}
+
 /// A client whose key package secrets we can read back, to write them into
 /// the vector.
-fn passive_client(
-    suite: CipherSuite,
-) -> Result<(MlsMessage, Vec<u8>, Vec<u8>, Vec<u8>), VectorError> {
+fn passive_client(suite: CipherSuite) -> Result<PassiveSecrets, VectorError> {
     let crypto = RustCryptoProvider::default();
     let provider = crypto
         .cipher_suite_provider(suite)
@@ -366,12 +372,12 @@ fn passive_client(
         .into_iter()
         .next()
         .ok_or_else(|| VectorError::Malformed("no key package stored".into()))?;
-    Ok((
+    Ok(PassiveSecrets {
         key_package,
-        secret.as_bytes().to_vec(),
-        data.leaf_node_key.to_vec(),
-        data.init_key.to_vec(),
-    ))
+        signature_priv: secret.as_bytes().to_vec(),
+        encryption_priv: data.leaf_node_key.to_vec(),
+        init_priv: data.init_key.to_vec(),
+    })
 }
 
 /// Generates the processing vector of one cipher suite (rustcrypto).
@@ -389,11 +395,11 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
     let mut alice_group = alice
         .create_group(initial, vec![ds.signing_identity().clone()])
         .map_err(setup)?;
-    let (passive_kp, signature_priv, encryption_priv, init_priv) = passive_client(suite)?;
+    let passive = passive_client(suite)?;
     let added = alice_group
         .add_members(vec![
             bob.key_package().map_err(at("bob key package"))?,
-            passive_kp.clone(),
+            passive.key_package.clone(),
         ])
         .map_err(at("add members"))?;
     let welcome = added
@@ -502,10 +508,10 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
     Ok(ProcessingCase {
         cipher_suite: u16::from(suite),
         invitation: PassiveInvitation {
-            key_package: bytes(&passive_kp)?,
-            signature_priv: signature_priv.into(),
-            encryption_priv: encryption_priv.into(),
-            init_priv: init_priv.into(),
+            key_package: bytes(&passive.key_package)?,
+            signature_priv: passive.signature_priv.into(),
+            encryption_priv: passive.encryption_priv.into(),
+            init_priv: passive.init_priv.into(),
             welcome: bytes(&welcome)?,
             ratchet_tree: None,
             initial_epoch_authenticator,
