@@ -42,7 +42,7 @@ fn model_checker(c: &mut Criterion) {
         // Room for ten whole checks (about 150 ms each here).
         group
             .warm_up_time(Duration::from_millis(100))
-            .measurement_time(Duration::from_secs(2));
+            .measurement_time(Duration::from_secs(3));
     }
     for symmetry in [false, true] {
         for threads in [1, 2] {
