@@ -16,7 +16,7 @@
 
 use appsync_benches::settings::{self, APP_SYNCS_PER_COMMIT, ROUND_MAX_MEMBERS, size_label};
 use appsync_benches::{CommitKind, Members, Provider, Workload};
-use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_rs::{ExtensionList, MlsMessage};
 
 /// One parameter point.
@@ -93,8 +93,19 @@ fn id<P: Provider>(kind: CommitKind, p: Point) -> BenchmarkId {
     BenchmarkId::new(kind.label(), param)
 }
 
+/// Heavy points (milliseconds per iteration) sample flat: Criterion's
+/// linear sampling would need 210 iterations for 20 samples.
+fn sampling(p: Point) -> SamplingMode {
+    if p.size >= 128 || p.state >= 64 * 1024 {
+        SamplingMode::Flat
+    } else {
+        SamplingMode::Auto
+    }
+}
+
 fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Point) {
     let mut group = c.benchmark_group("commit/create");
+    group.sampling_mode(sampling(p));
     for &kind in kinds(p.n) {
         group.bench_function(id::<P>(kind, p), |b| {
             let (members, workload, _) = session.prepare(p, kind);
@@ -109,6 +120,7 @@ fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Poin
     group.finish();
 
     let mut group = c.benchmark_group("commit/process");
+    group.sampling_mode(sampling(p));
     for &kind in kinds(p.n) {
         group.bench_function(id::<P>(kind, p), |b| {
             let (members, _, message) = session.prepare(p, kind);
@@ -130,6 +142,7 @@ fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Poin
         return;
     }
     let mut group = c.benchmark_group("commit/round");
+    group.sampling_mode(sampling(p));
     for &kind in kinds(p.n) {
         group.bench_function(id::<P>(kind, p), |b| {
             let (members, workload, _) = session.prepare(p, kind);

@@ -9,12 +9,21 @@
 
 use appsync_benches::settings::{self, size_label};
 use appsync_benches::{Members, Provider};
-use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_appsync::ApplicationState;
 use mls_rs::group::ReceivedMessage;
 
 /// A typical chat-sized application payload.
 const PAYLOAD: [u8; 64] = [0x42; 64];
+
+/// Milliseconds per message at 1 MiB: sample flat rather than linearly.
+fn sampling(state: usize) -> SamplingMode {
+    if state >= 64 * 1024 {
+        SamplingMode::Flat
+    } else {
+        SamplingMode::Auto
+    }
+}
 
 fn tax_benches<P: Provider>(c: &mut Criterion) {
     for state in settings::message_state_sizes() {
@@ -30,6 +39,7 @@ fn tax_benches<P: Provider>(c: &mut Criterion) {
         };
 
         let mut group = c.benchmark_group("message/protect");
+        group.sampling_mode(sampling(state));
         group.bench_function(BenchmarkId::from_parameter(&param), |b| {
             let mut sender = build().committer().clone();
             b.iter(|| {
@@ -41,6 +51,7 @@ fn tax_benches<P: Provider>(c: &mut Criterion) {
         group.finish();
 
         let mut group = c.benchmark_group("message/unprotect");
+        group.sampling_mode(sampling(state));
         group.bench_function(BenchmarkId::from_parameter(&param), |b| {
             let members = build();
             let message = members
