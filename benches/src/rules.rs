@@ -73,3 +73,23 @@ impl MlsRules for BenchRules {
             && self.inner.custom_proposal_requires_update_path(proposal)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mls_appsync::AppSync;
+    use mls_appsync::proposal::to_custom_proposal;
+
+    #[test]
+    fn only_app_sync_and_the_no_op_skip_the_update_path() {
+        let rules = BenchRules::new();
+        let app_sync = to_custom_proposal(&AppSync::new(1, vec![0; 4])).unwrap();
+        let noop = CustomProposal::new(NOOP_PROPOSAL_TYPE, vec![0; 4]);
+        let other = CustomProposal::new(ProposalType::new(0xF0FF), vec![]);
+        assert!(!rules.custom_proposal_requires_update_path(&app_sync));
+        assert!(!rules.custom_proposal_requires_update_path(&noop));
+        assert!(rules.custom_proposal_requires_update_path(&other));
+        // The reason the wrapper exists: AppSyncRules alone wants a path.
+        assert!(AppSyncRules::new().custom_proposal_requires_update_path(&noop));
+    }
+}

@@ -228,3 +228,32 @@ impl Workload {
         message
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mls_rs_crypto_rustcrypto::RustCryptoProvider;
+
+    #[test]
+    fn split_is_even_and_exact() {
+        assert_eq!(split(16, 16).collect::<Vec<_>>(), vec![1; 16]);
+        assert_eq!(split(10, 4).collect::<Vec<_>>(), vec![3, 3, 2, 2]);
+        assert_eq!(split(1024, 4).sum::<usize>(), 1024);
+    }
+
+    /// Every kind passes the pre-timing check, with all members kept and
+    /// with only the committer and the receiver kept.
+    #[test]
+    fn every_kind_verifies() {
+        for (size, keep_all) in [(3, true), (5, false)] {
+            let mut members = Members::<RustCryptoProvider>::build(size, keep_all, Vec::new());
+            assert_eq!(members.all_kept(), keep_all);
+            let base = members.committer().context().extensions.clone();
+            let workload = Workload::new(&base, 64, 4);
+            members.set_states(workload.initial_states());
+            for kind in CommitKind::ALL {
+                workload.verified_commit(&members, kind);
+            }
+        }
+    }
+}
