@@ -41,7 +41,7 @@ impl std::fmt::Display for Divergence {
         writeln!(f, "  {}", self.difference)?;
         write!(
             f,
-            "  replay with: appsync replay '{}'",
+            "  replay with: appsync replay [the same configuration flags] '{}'",
             encode_path(&self.path)
         )
     }
