@@ -210,16 +210,9 @@ fn refuse(
         return Ok(());
     }
     let mut probe = world.clone();
-    let m = *member as usize;
-    let mut builder = probe.members[m].commit_builder();
-    for a in by_value.iter() {
-        let app_sync = mls_appsync::AppSync::new(u32::from(a.application_id), vec![a.new_state]);
-        let proposal = mls_appsync::proposal::to_custom_proposal(&app_sync)
-            .map_err(|e| WorldError::Setup(e.to_string()))?;
-        builder = builder.custom_proposal(proposal);
-    }
-    match builder.build() {
-        Err(_) => compare(model, state, &probe).map_err(|difference| {
+    let built = probe.commit(*member as usize, *by_value);
+    match built {
+        Err(WorldError::Mls { .. }) => compare(model, state, &probe).map_err(|difference| {
             ConformanceError::Divergence(Box::new(Divergence {
                 path: path.to_vec(),
                 difference,
@@ -231,5 +224,6 @@ fn refuse(
                 detail: "the model's committer refuses this commit; mls-rs builds it".into(),
             },
         }))),
+        Err(other) => Err(other.into()),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use mls_rs::MlsMessage;
 use mls_rs::error::MlsError;
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, GcePolicy, State};
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, ByValue, GcePolicy, State};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
@@ -256,13 +256,7 @@ impl RealWorld {
             }
             Action::Commit { member, by_value } => {
                 let m = member as usize;
-                let mut builder = self.members[m].commit_builder();
-                for a in by_value.iter() {
-                    let proposal = to_custom_proposal(&real_app_sync(a))
-                        .map_err(|e| WorldError::Setup(e.to_string()))?;
-                    builder = builder.custom_proposal(proposal);
-                }
-                let message = builder.build().map_err(mls("commit"))?.commit_message;
+                let message = self.commit(m, by_value)?;
                 if after.group_epoch > before.group_epoch {
                     // The DS accepted the first valid commit of the epoch:
                     // the committer's pending state is the group's newest.
@@ -351,6 +345,18 @@ impl RealWorld {
             Action::Deliver { member } => self.deliver(member as usize)?,
         }
         Ok(())
+    }
+
+    /// Member `m` builds a commit of its cached proposals plus `by_value`
+    /// (left pending, as a committer waits for the DS to confirm it).
+    pub fn commit(&mut self, m: usize, by_value: ByValue) -> Result<MlsMessage, WorldError> {
+        let mut builder = self.members[m].commit_builder();
+        for a in by_value.iter() {
+            let proposal = to_custom_proposal(&real_app_sync(a))
+                .map_err(|e| WorldError::Setup(e.to_string()))?;
+            builder = builder.custom_proposal(proposal);
+        }
+        Ok(builder.build().map_err(mls("commit"))?.commit_message)
     }
 
     /// The DS takes a message: it goes into every member's queue, and the
