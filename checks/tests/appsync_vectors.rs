@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use appsync_checks::cli::vectors::{CODEC_FILE, PROCESSING_FILE, Verified, verify};
 use appsync_checks::vectors::VectorError;
 use appsync_checks::vectors::codec::{self, CodecVectors};
-use appsync_checks::vectors::processing::{ProcessingCase, verify_case};
+use appsync_checks::vectors::processing::{ProcessingCase, ProcessingEpoch, verify_case};
 use appsync_checks::vectors::read_json;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
@@ -39,17 +39,27 @@ fn committed_processing_vectors_verify() {
     }
 }
 
-fn processing_case() -> ProcessingCase {
+/// Verifies the committed suite-1 case after `edit`, which must break it.
+fn verify_tampered(edit: impl FnOnce(&mut ProcessingCase)) -> VectorError {
     let cases: Vec<ProcessingCase> = read_json(&committed(PROCESSING_FILE)).unwrap();
-    cases.into_iter().next().unwrap()
+    let mut case = cases.into_iter().next().unwrap();
+    edit(&mut case);
+    verify_case(&case, RustCryptoProvider::default()).unwrap_err()
+}
+
+/// The epoch that carries invalid messages.
+fn epoch_with_invalid(case: &mut ProcessingCase) -> &mut ProcessingEpoch {
+    case.epochs
+        .iter_mut()
+        .find(|e| !e.invalid.is_empty())
+        .unwrap()
 }
 
 #[test]
 fn tampered_application_states_are_caught() {
-    let mut case = processing_case();
-    let last = case.epochs[0].application_states.0.last_mut().unwrap();
-    *last ^= 1;
-    let error = verify_case(&case, RustCryptoProvider::default()).unwrap_err();
+    let error = verify_tampered(|case| {
+        *case.epochs[0].application_states.0.last_mut().unwrap() ^= 1;
+    });
     assert!(
         matches!(
             error,
@@ -64,9 +74,7 @@ fn tampered_application_states_are_caught() {
 
 #[test]
 fn tampered_epoch_authenticator_is_caught() {
-    let mut case = processing_case();
-    case.epochs[2].epoch_authenticator.0[0] ^= 1;
-    let error = verify_case(&case, RustCryptoProvider::default()).unwrap_err();
+    let error = verify_tampered(|case| case.epochs[2].epoch_authenticator.0[0] ^= 1);
     assert!(
         matches!(
             error,
@@ -81,14 +89,9 @@ fn tampered_epoch_authenticator_is_caught() {
 
 #[test]
 fn wrong_rejection_reason_is_caught() {
-    let mut case = processing_case();
-    let epoch = case
-        .epochs
-        .iter_mut()
-        .find(|e| !e.invalid.is_empty())
-        .unwrap();
-    epoch.invalid[0].reason = "unknown_application_id".into();
-    let error = verify_case(&case, RustCryptoProvider::default()).unwrap_err();
+    let error = verify_tampered(|case| {
+        epoch_with_invalid(case).invalid[0].reason = "unknown_application_id".into();
+    });
     assert!(
         matches!(error, VectorError::WrongRejection { .. }),
         "{error}"
@@ -97,14 +100,10 @@ fn wrong_rejection_reason_is_caught() {
 
 #[test]
 fn accepted_invalid_message_is_caught() {
-    let mut case = processing_case();
-    let epoch = case
-        .epochs
-        .iter_mut()
-        .find(|e| !e.invalid.is_empty())
-        .unwrap();
-    epoch.invalid[0].message = epoch.commit.clone();
-    let error = verify_case(&case, RustCryptoProvider::default()).unwrap_err();
+    let error = verify_tampered(|case| {
+        let epoch = epoch_with_invalid(case);
+        epoch.invalid[0].message = epoch.commit.clone();
+    });
     assert!(
         matches!(error, VectorError::UnexpectedAccept { .. }),
         "{error}"
