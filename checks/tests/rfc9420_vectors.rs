@@ -8,7 +8,7 @@ use appsync_checks::vectors::rfc9420::{Provider, SuiteTally, run_file};
 
 fn vector(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/rfc9420")
+        .join("../vectors/rfc9420")
         .join(name)
 }
 
