@@ -142,3 +142,41 @@ pub fn committed(outcomes: &[Processed]) -> Vec<Vec<mls_appsync::AppSync>> {
         })
         .collect()
 }
+
+/// Everything mls-rs would persist of `group` (its whole state: tree, key
+/// schedule, secret tree, proposal cache, pending commit, and the epochs it
+/// keeps for late messages), as bytes. Two equal fingerprints mean nothing a
+/// message could have changed has changed, including consumed message keys.
+pub fn fingerprint(client: &AppSyncClient, group: &AppSyncGroup) -> Fingerprint {
+    use mls_appsync::mls_rs::GroupStateStorage;
+    // Writing to storage flushes the group's pending epoch records, so write a
+    // copy; every copy shares the client's in-memory storage.
+    let mut copy = group.clone();
+    copy.write_to_storage().expect("write group state");
+    let storage = client.mls_client().group_state_storage();
+    let id = group.group_id();
+    let mut out = vec![storage.state(id).unwrap().expect("state stored").to_vec()];
+    let newest = storage.max_epoch_id(id).unwrap().unwrap_or(0);
+    for epoch in newest.saturating_sub(4)..=newest {
+        if let Some(bytes) = storage.epoch(id, epoch).unwrap() {
+            out.push(bytes.to_vec());
+        }
+    }
+    Fingerprint(out)
+}
+
+/// A member's whole persisted state (see [`fingerprint`]); printed short.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Fingerprint(Vec<Vec<u8>>);
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // FNV-1a over every record: enough to tell two states apart in a report.
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        for byte in self.0.iter().flatten() {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3);
+        }
+        let sizes: Vec<usize> = self.0.iter().map(Vec::len).collect();
+        write!(f, "state {hash:016x} (records of {sizes:?} bytes)")
+    }
+}
