@@ -1,17 +1,14 @@
 //! Building AppSync-capable clients and groups, and the group operations an
 //! application (or a conformance harness) needs.
 
-use std::collections::BTreeSet;
-
 use mls_rs::client_builder::{
     BaseConfig, MlsConfig, WithCryptoProvider, WithIdentityProvider, WithMlsRules,
 };
+use mls_rs::error::IntoAnyError;
 use mls_rs::error::MlsError;
 use mls_rs::extension::built_in::{ExternalSendersExt, RequiredCapabilitiesExt};
 use mls_rs::group::proposal::Proposal;
-use mls_rs::group::{
-    CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender, ReceivedMessage,
-};
+use mls_rs::group::{CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender};
 use mls_rs::identity::SigningIdentity;
 use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};
 use mls_rs::{
@@ -23,10 +20,11 @@ use crate::codec::{AppSync, ApplicationState, CodecError};
 use crate::constants::{
     APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE, DEFAULT_CIPHER_SUITE,
 };
-use crate::error::{RejectionReason, SetupError, rejection_reason};
+use crate::error::{AppSyncError, RejectionReason, SetupError, StatesDefect};
 use crate::extension::{application_states, with_application_states};
 use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
-use crate::rules::{AppSyncRules, WireFormatPolicy};
+use crate::receive;
+use crate::rules::{AppSyncRules, WireFormatPolicy, r10_well_formed_application_states};
 
 /// The mls-rs configuration of an AppSync client: in-memory storage, basic
 /// credentials, the RustCrypto provider and [`AppSyncRules`].
@@ -136,14 +134,13 @@ impl AppSyncClient {
         initial_states: Vec<ApplicationState>,
         external_senders: Vec<SigningIdentity>,
     ) -> Result<AppSyncGroup, SetupError> {
-        let mut seen = BTreeSet::new();
-        if let Some(dup) = initial_states
-            .iter()
-            .find(|s| !seen.insert(s.application_id()))
-        {
-            return Err(SetupError::DuplicateInitialId(dup.application_id()));
-        }
         let mut extensions = with_application_states(&ExtensionList::new(), initial_states)?;
+        r10_well_formed_application_states(&extensions).map_err(|error| match error {
+            AppSyncError::InvalidApplicationStates(StatesDefect::RepeatedApplicationId(id)) => {
+                SetupError::DuplicateInitialId(id)
+            }
+            other => SetupError::Rules(other),
+        })?;
         extensions.set_from(RequiredCapabilitiesExt::new(
             vec![APPLICATION_STATES_EXTENSION_TYPE],
             vec![APP_SYNC_PROPOSAL_TYPE],
@@ -158,8 +155,14 @@ impl AppSyncClient {
     }
 
     /// Join a group from a Welcome (the ratchet tree travels in the Welcome).
+    ///
+    /// A group whose `application_states` is ill-formed (R10) is refused:
+    /// no AppSync could ever be committed in it.
     pub fn join_group(&self, welcome: &MlsMessage) -> Result<AppSyncGroup, MlsError> {
-        Ok(self.client.join_group(None, welcome, None)?.0)
+        let group = self.client.join_group(None, welcome, None)?.0;
+        r10_well_formed_application_states(&group.context().extensions)
+            .map_err(|e| MlsError::MlsRulesError(e.into_any_error()))?;
+        Ok(group)
     }
 }
 
@@ -285,8 +288,17 @@ pub trait AppSyncGroupExt {
     /// returned output.
     fn add_members(&mut self, key_packages: Vec<MlsMessage>) -> Result<AppSyncCommit, MlsError>;
 
-    /// Process a message from another member or an external sender.
+    /// Process a message from another member or an external sender, all or
+    /// nothing: a rejected message leaves the group exactly as it was, so the
+    /// genuine message that follows a tampered one is still processed (see
+    /// [`crate::receive`]). A proposal that breaks the rules on its own
+    /// (malformed AppSync, unauthorized sender, ill-formed
+    /// `application_states`) is rejected on arrival.
     fn process(&mut self, message: MlsMessage) -> Result<Processed, Rejected>;
+
+    /// [`process`](AppSyncGroupExt::process) the message encoded in `bytes`;
+    /// bytes that are no MLS message are rejected as a malformed message.
+    fn process_bytes(&mut self, bytes: &[u8]) -> Result<Processed, Rejected>;
 
     /// The epoch authenticator of the current epoch, as bytes.
     fn epoch_authenticator_bytes(&self) -> Result<Vec<u8>, MlsError>;
@@ -329,25 +341,11 @@ impl<C: MlsConfig> AppSyncGroupExt for Group<C> {
     }
 
     fn process(&mut self, message: MlsMessage) -> Result<Processed, Rejected> {
-        match self.process_incoming_message(message) {
-            Ok(ReceivedMessage::Commit(description)) => Ok(Processed::Commit {
-                epoch: self.current_epoch(),
-                committer: description.committer,
-                app_syncs: committed_app_syncs(&description),
-            }),
-            Ok(ReceivedMessage::Proposal(description)) => Ok(Processed::Proposal {
-                sender: description.sender,
-                app_sync: match &description.proposal {
-                    Proposal::Custom(custom) if is_app_sync(custom) => decode_app_sync(custom).ok(),
-                    _ => None,
-                },
-            }),
-            Ok(_) => Ok(Processed::Other),
-            Err(error) => Err(Rejected {
-                reason: rejection_reason(&error),
-                error,
-            }),
-        }
+        receive::process(self, message)
+    }
+
+    fn process_bytes(&mut self, bytes: &[u8]) -> Result<Processed, Rejected> {
+        receive::process_bytes(self, bytes)
     }
 
     fn epoch_authenticator_bytes(&self) -> Result<Vec<u8>, MlsError> {

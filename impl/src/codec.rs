@@ -6,9 +6,12 @@
 //! exactly as RFC 9420 requires.
 //!
 //! Decoding goes through [`decode_exact`], which refuses trailing bytes: the
-//! same structure must never have two encodings that both decode.
+//! same structure must never have two encodings that both decode. Encoding
+//! goes through [`encode`], which first checks every length against
+//! [`MAX_OPAQUE_LEN`], so an oversized state is refused with its size and the
+//! limit before a byte is copied.
 
-use tls_codec::{Deserialize, Serialize, TlsDeserialize, TlsSerialize, TlsSize, VLBytes};
+use tls_codec::{Deserialize, Serialize, Size, TlsDeserialize, TlsSerialize, TlsSize, VLBytes};
 
 /// One entry of the `application_states` extension (R1).
 ///
@@ -121,10 +124,24 @@ impl AppSync {
     }
 }
 
+/// The largest length an `opaque x<V>` or `T x<V>` can declare: the
+/// variable-length integer of RFC 9420, section 2.1.2, has 30 bits.
+pub const MAX_OPAQUE_LEN: usize = (1 << 30) - 1;
+
 /// Why bytes could not be encoded or decoded as one of the wire structures.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodecError {
+    /// A field is longer than a variable-length vector can declare.
+    #[error("{field} of {size} bytes exceeds the limit of {limit} bytes (RFC 9420, section 2.1.2)")]
+    TooLarge {
+        /// Which field.
+        field: &'static str,
+        /// Its length in bytes.
+        size: usize,
+        /// The largest length allowed, [`MAX_OPAQUE_LEN`].
+        limit: usize,
+    },
     /// The input ends before the structure is complete. This includes a
     /// length prefix announcing more bytes than the input (or the enclosing
     /// vector) still holds: an oversized length.
@@ -162,8 +179,57 @@ impl mls_rs_core::error::IntoAnyError for CodecError {
     }
 }
 
-/// Encode `value` in the TLS presentation language.
-pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
+/// The wire structures' length limits, checked before encoding.
+pub trait LengthLimits {
+    /// Every variable-length field of `self` fits [`MAX_OPAQUE_LEN`].
+    fn check_lengths(&self) -> Result<(), CodecError>;
+}
+
+fn within_limit(field: &'static str, size: usize) -> Result<(), CodecError> {
+    if size > MAX_OPAQUE_LEN {
+        return Err(CodecError::TooLarge {
+            field,
+            size,
+            limit: MAX_OPAQUE_LEN,
+        });
+    }
+    Ok(())
+}
+
+impl LengthLimits for ApplicationState {
+    fn check_lengths(&self) -> Result<(), CodecError> {
+        within_limit("application state", self.state.as_slice().len())
+    }
+}
+
+impl LengthLimits for AppSync {
+    fn check_lengths(&self) -> Result<(), CodecError> {
+        within_limit("AppSync new_state", self.new_state.as_slice().len())
+    }
+}
+
+impl LengthLimits for ApplicationStatesExtension {
+    fn check_lengths(&self) -> Result<(), CodecError> {
+        let mut total = 0usize;
+        for entry in &self.application_states {
+            entry.check_lengths()?;
+            // Each entry is a uint32, a length prefix and the state.
+            total = total.saturating_add(entry.tls_serialized_len());
+        }
+        within_limit("application_states list", total)
+    }
+}
+
+impl LengthLimits for VLBytes {
+    fn check_lengths(&self) -> Result<(), CodecError> {
+        within_limit("opaque field", self.as_slice().len())
+    }
+}
+
+/// Encode `value` in the TLS presentation language, after checking its
+/// lengths (an oversized field is [`CodecError::TooLarge`]).
+pub fn encode<T: Serialize + LengthLimits>(value: &T) -> Result<Vec<u8>, CodecError> {
+    value.check_lengths()?;
     Ok(value.tls_serialize_detached()?)
 }
 

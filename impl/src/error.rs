@@ -37,9 +37,22 @@ pub enum AppSyncError {
         /// The sender as mls-rs reported it.
         sender: Sender,
     },
-    /// The group's own `application_states` extension does not decode (R1).
-    #[error("R1: the group's application_states extension is malformed: {0}")]
-    MalformedApplicationStates(CodecError),
+    /// R10: the `application_states` a GroupContextExtensions proposal would
+    /// install (or the group's own) is not a well-formed list.
+    #[error("R10: application_states would be ill-formed: {0}")]
+    InvalidApplicationStates(StatesDefect),
+}
+
+/// What is wrong with an `application_states` extension (R10).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatesDefect {
+    /// Its bytes are not exactly one `ApplicationStatesExtension` (R1).
+    #[error("it does not decode: {0}")]
+    Malformed(CodecError),
+    /// Two entries have this `application_id`.
+    #[error("application_id {0} has two entries")]
+    RepeatedApplicationId(u32),
 }
 
 impl IntoAnyError for AppSyncError {
@@ -64,8 +77,13 @@ pub fn app_sync_error(error: &MlsError) -> Option<AppSyncError> {
     }
 }
 
-/// The class of a rejection, shared with the model and the conformance harness.
+/// The class of a rejection: which rule a message broke, or why it could not
+/// be processed at all. The conformance harness compares these classes with
+/// the model's reasons, and the AppSync vectors record them by [`name`].
+///
+/// [`name`]: RejectionReason::name
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RejectionReason {
     /// R4: AppSync next to a GroupContextExtensions proposal.
     AppSyncWithGce,
@@ -75,28 +93,48 @@ pub enum RejectionReason {
     UnknownApplicationId,
     /// R2: AppSync body does not decode.
     MalformedAppSync,
-    /// R7/R9: sender is neither a member nor a listed external sender (also
-    /// when mls-rs itself refuses the sender, e.g. a bad external signature).
+    /// R7/R9: an authenticated sender that may not do this (our rules, or
+    /// mls-rs refusing a sender kind after authenticating it). Never the
+    /// class of a message that failed authentication.
     UnauthorizedSender,
+    /// R10: the commit or proposal would leave `application_states`
+    /// ill-formed.
+    InvalidApplicationStates,
     /// R9: the committer's GroupContext differs from the receiver's (seen as
     /// an invalid confirmation tag), e.g. a committer that did not apply an AppSync.
     StateMismatch,
+    /// The message could not be authenticated: signature, membership tag or
+    /// AEAD failure, or a claimed sender the group cannot verify.
+    AuthenticationFailure,
     /// The message belongs to another epoch.
     WrongEpoch,
-    /// Anything else.
+    /// The message belongs to another group.
+    WrongGroup,
+    /// The bytes are not a message this group can process: they do not
+    /// decode, or their framing breaks RFC 9420 (a sender kind or content
+    /// type that cannot go together, an unencrypted application message).
+    MalformedMessage,
+    /// A commit covers a proposal by reference that this member does not have.
+    UnknownProposal,
+    /// Anything else (e.g. a PrivateMessage whose key was already used: a replay).
     Other,
 }
 
 impl RejectionReason {
     /// Every class, in declaration order.
-    pub const ALL: [RejectionReason; 8] = [
+    pub const ALL: [RejectionReason; 13] = [
         RejectionReason::AppSyncWithGce,
         RejectionReason::DuplicateApplicationId,
         RejectionReason::UnknownApplicationId,
         RejectionReason::MalformedAppSync,
         RejectionReason::UnauthorizedSender,
+        RejectionReason::InvalidApplicationStates,
         RejectionReason::StateMismatch,
+        RejectionReason::AuthenticationFailure,
         RejectionReason::WrongEpoch,
+        RejectionReason::WrongGroup,
+        RejectionReason::MalformedMessage,
+        RejectionReason::UnknownProposal,
         RejectionReason::Other,
     ];
 
@@ -108,8 +146,13 @@ impl RejectionReason {
             RejectionReason::UnknownApplicationId => "unknown_application_id",
             RejectionReason::MalformedAppSync => "malformed_app_sync",
             RejectionReason::UnauthorizedSender => "unauthorized_sender",
+            RejectionReason::InvalidApplicationStates => "invalid_application_states",
             RejectionReason::StateMismatch => "state_mismatch",
+            RejectionReason::AuthenticationFailure => "authentication_failure",
             RejectionReason::WrongEpoch => "wrong_epoch",
+            RejectionReason::WrongGroup => "wrong_group",
+            RejectionReason::MalformedMessage => "malformed_message",
+            RejectionReason::UnknownProposal => "unknown_proposal",
             RejectionReason::Other => "other",
         }
     }
@@ -120,33 +163,58 @@ impl RejectionReason {
     }
 }
 
+/// The class of an [`AppSyncError`]: the rule it reports.
+pub fn app_sync_reason(error: &AppSyncError) -> RejectionReason {
+    match error {
+        AppSyncError::AppSyncWithGroupContextExtensions => RejectionReason::AppSyncWithGce,
+        AppSyncError::DuplicateApplicationId { .. } => RejectionReason::DuplicateApplicationId,
+        AppSyncError::UnknownApplicationId { .. } => RejectionReason::UnknownApplicationId,
+        AppSyncError::MalformedAppSync(_) => RejectionReason::MalformedAppSync,
+        AppSyncError::UnauthorizedSender { .. } => RejectionReason::UnauthorizedSender,
+        AppSyncError::InvalidApplicationStates(_) => RejectionReason::InvalidApplicationStates,
+    }
+}
+
 /// Classify an error returned by mls-rs while processing a message.
+///
+/// mls-rs checks framing and authentication before the AppSync rules run.
+/// Its refusals are sorted so that a message that failed authentication is
+/// never blamed on its (claimed) sender: [`RejectionReason::UnauthorizedSender`]
+/// is only for senders mls-rs has authenticated.
 pub fn rejection_reason(error: &MlsError) -> RejectionReason {
     if let Some(app_sync) = app_sync_error(error) {
-        return match app_sync {
-            AppSyncError::AppSyncWithGroupContextExtensions => RejectionReason::AppSyncWithGce,
-            AppSyncError::DuplicateApplicationId { .. } => RejectionReason::DuplicateApplicationId,
-            AppSyncError::UnknownApplicationId { .. } => RejectionReason::UnknownApplicationId,
-            AppSyncError::MalformedAppSync(_) => RejectionReason::MalformedAppSync,
-            AppSyncError::UnauthorizedSender { .. } => RejectionReason::UnauthorizedSender,
-            AppSyncError::MalformedApplicationStates(_) => RejectionReason::Other,
-        };
+        return app_sync_reason(&app_sync);
     }
     match error {
         MlsError::InvalidConfirmationTag => RejectionReason::StateMismatch,
         MlsError::InvalidEpoch | MlsError::EpochNotFound => RejectionReason::WrongEpoch,
-        // mls-rs authenticates senders before our rules run; these are its
-        // ways of saying "not a member, not a listed external sender".
+        MlsError::GroupIdMismatch => RejectionReason::WrongGroup,
+        MlsError::ProposalNotFound => RejectionReason::UnknownProposal,
+        // Signature, membership tag, AEAD (reported by the crypto provider),
+        // or a claimed sender whose key the group does not have.
         MlsError::InvalidSignature
         | MlsError::InvalidMembershipTag
-        | MlsError::MembershipTagForNonMember
+        | MlsError::CryptoProviderError(_)
+        | MlsError::LeafNotFound(_)
+        | MlsError::MemberNotFound
         | MlsError::UnknownSigningIdentityForExternalSender
-        | MlsError::ExternalProposalsDisabled
         | MlsError::InvalidExternalSigningIdentity
+        | MlsError::ExternalProposalsDisabled => RejectionReason::AuthenticationFailure,
+        // Framing that RFC 9420 does not allow, or no group message at all.
+        MlsError::SerializationError(_)
+        | MlsError::UnexpectedMessageType
+        | MlsError::UnencryptedApplicationMessage
+        | MlsError::MembershipTagForNonMember
         | MlsError::ExpectedAddProposalForNewMemberProposal
         | MlsError::ExpectedCommitForNewMemberCommit
         | MlsError::InvalidSender
-        | MlsError::InvalidProposalTypeForSender => RejectionReason::UnauthorizedSender,
+        | MlsError::UnsupportedProtocolVersion(_)
+        | MlsError::ProtocolVersionMismatch
+        | MlsError::CipherSuiteMismatch => RejectionReason::MalformedMessage,
+        // Authenticated senders doing what their kind may not.
+        MlsError::InvalidProposalTypeForSender
+        | MlsError::ExternalSenderCannotCommit
+        | MlsError::OnlyMembersCanCommitProposalsByRef => RejectionReason::UnauthorizedSender,
         _ => RejectionReason::Other,
     }
 }
@@ -171,6 +239,9 @@ pub enum SetupError {
     /// Two initial application states have the same id.
     #[error("two initial application states have id {0}")]
     DuplicateInitialId(u32),
+    /// The initial `application_states` breaks another rule (R10).
+    #[error(transparent)]
+    Rules(AppSyncError),
 }
 
 #[cfg(test)]

@@ -26,9 +26,12 @@ use crate::client::{AppSyncClient, AppSyncGroup, AppSyncGroupExt};
 use crate::codec::{self, AppSync, ApplicationState, CodecError};
 use crate::constants::APP_SYNC_PROPOSAL_TYPE;
 use crate::error::AppSyncError;
-use crate::extension::application_states;
+use crate::extension::with_application_states;
 use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
-use crate::rules::{AppSyncRules, UnknownIdPolicy, apply_app_sync, inject_application_states};
+use crate::rules::{
+    AppSyncRules, UnknownIdPolicy, r3_apply_app_sync, r9_inject_application_states,
+    r10_well_formed_application_states,
+};
 
 /// How the Send side behaves while forging.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,8 +89,7 @@ pub(crate) fn forged_send(
     if mode == ForgeMode::PassThroughSkip {
         return Ok(bundle);
     }
-    let mut states = application_states(&context.extensions)
-        .map_err(AppSyncError::MalformedApplicationStates)?;
+    let mut states = r10_well_formed_application_states(&context.extensions)?;
     let mut any = false;
     for info in bundle
         .custom_proposals()
@@ -95,7 +97,7 @@ pub(crate) fn forged_send(
         .filter(|p| is_app_sync(&p.proposal))
     {
         if let Ok(app_sync) = decode_app_sync(&info.proposal) {
-            apply_app_sync(&mut states, &app_sync, UnknownIdPolicy::Create)?;
+            r3_apply_app_sync(&mut states, &app_sync, UnknownIdPolicy::Create)?;
             any = true;
         }
     }
@@ -108,7 +110,7 @@ pub(crate) fn forged_send(
             CommitSource::ExistingMember(member) => Sender::Member(member.index),
             CommitSource::NewMember(_) => Sender::NewMemberCommit,
         };
-        inject_application_states(&mut bundle, committer, context, states)?;
+        r9_inject_application_states(&mut bundle, committer, context, states)?;
     }
     Ok(bundle)
 }
@@ -128,6 +130,9 @@ pub enum ForgeryKind {
     /// A custom proposal of the AppSync type whose body is not an AppSync
     /// (R2).
     MalformedBody,
+    /// No AppSync, but a GroupContextExtensions proposal whose
+    /// `application_states` names the first entry's id twice (R10).
+    IllFormedApplicationStates,
 }
 
 impl ForgeryKind {
@@ -160,7 +165,7 @@ impl ForgeryKind {
             ForgeryKind::UnappliedAppSync => {
                 vec![AppSync::new(known()?, b"forged-unapplied".to_vec())]
             }
-            ForgeryKind::MalformedBody => Vec::new(),
+            ForgeryKind::MalformedBody | ForgeryKind::IllFormedApplicationStates => Vec::new(),
         })
     }
 }
@@ -219,10 +224,25 @@ pub fn forge_commit_pending<C: MlsConfig>(
             vec![0, 0, 0, 1],
         ));
     }
+    let group_context_extensions = match kind {
+        ForgeryKind::AppSyncWithGce => Some(group.context().extensions.clone()),
+        ForgeryKind::IllFormedApplicationStates => {
+            let mut states = group.application_states()?;
+            let first = states
+                .first()
+                .cloned()
+                .ok_or(ForgeError::NoApplicationState)?;
+            states.push(first);
+            Some(with_application_states(
+                &group.context().extensions,
+                states,
+            )?)
+        }
+        _ => None,
+    };
     let forgery = Forgery {
         proposals,
-        group_context_extensions: (kind == ForgeryKind::AppSyncWithGce)
-            .then(|| group.context().extensions.clone()),
+        group_context_extensions,
         apply: !matches!(
             kind,
             ForgeryKind::UnappliedAppSync | ForgeryKind::MalformedBody

@@ -14,6 +14,8 @@
 //! * [`rules`]: [`AppSyncRules`], the `MlsRules` that validate and apply
 //!   AppSync on the committer and on every receiver (R3 to R9);
 //! * [`client`]: clients, groups and the group operations ([`AppSyncGroupExt`]);
+//! * [`receive`]: all-or-nothing processing of incoming messages, with
+//!   arrival verdicts on proposals;
 //! * [`external`]: an external sender that proposes AppSync (R7);
 //! * [`error`]: [`AppSyncError`] and the [`RejectionReason`] classes.
 //!
@@ -98,6 +100,7 @@ mod fault;
 #[cfg(feature = "forge")]
 pub mod forge;
 pub mod proposal;
+pub mod receive;
 pub mod rules;
 
 pub use client::{
@@ -105,7 +108,10 @@ pub use client::{
     Rejected, create_members,
 };
 pub use codec::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
-pub use error::{AppSyncError, RejectionReason, SetupError, app_sync_error, rejection_reason};
+pub use error::{
+    AppSyncError, RejectionReason, SetupError, StatesDefect, app_sync_error, app_sync_reason,
+    rejection_reason,
+};
 pub use external::ExternalSender;
 pub use rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
 

@@ -13,23 +13,31 @@
 //!
 //! | rule | function |
 //! |------|----------|
-//! | R3 | [`apply_app_sync`] |
-//! | R4 | [`enforce_no_gce_with_app_sync`] |
-//! | R5 | [`order_with_one_per_application_id`] |
+//! | R3 | [`r3_apply_app_sync`] |
+//! | R4 | [`r4_no_gce_with_app_sync`] |
+//! | R5 | [`r5_one_app_sync_per_id`] (one per id, the Send order), [`r5_apply_in_order`] |
 //! | R6 | [`AppSyncRules::custom_proposal_requires_update_path`] |
-//! | R7 | [`check_sender_authorized`] |
+//! | R7 | [`r7_authorized_sender`] |
 //! | R8 | [`AppSyncRules::encryption_options`] |
-//! | R9 | [`inject_application_states`] |
+//! | R9 | [`r9_inject_application_states`] |
+//! | R10 | [`r10_well_formed_application_states`] |
+//!
+//! R10 is this project's rule, not the draft's: no commit may leave the next
+//! GroupContext with an `application_states` that does not decode or names
+//! an id twice, whether or not the commit holds an AppSync (else one
+//! GroupContextExtensions commit could break AppSync for everyone).
 //!
 //! # Receive and Send
 //!
-//! mls-rs calls the rules only for commits: a by-reference proposal is
-//! judged when a commit covers it, not when it arrives.
+//! mls-rs calls the rules for commits. A by-reference proposal is judged
+//! again when it arrives ([`arrival_verdict`], called by the crate's
+//! `process`): R2, R7 and R10 depend on the proposal alone.
 //!
 //! On Receive any violation rejects the commit: mls-rs then leaves the group
 //! state unchanged. Checks run in this order, which decides the reported
-//! reason when a commit breaks several rules: malformed body (R2), sender
-//! (R7), duplicate id (R5), unknown id (R3), GroupContextExtensions (R4).
+//! reason when a commit breaks several rules: GroupContextExtensions content
+//! (R10), malformed body (R2), sender (R7), duplicate id (R5), unknown id
+//! (R3), GroupContextExtensions next to AppSync (R4).
 //!
 //! On Send the same functions run, but a proposal that came by reference
 //! (someone else's cached proposal) and breaks a rule is dropped, so one bad
@@ -57,6 +65,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use mls_rs::ExtensionList;
 use mls_rs::MlsRules;
 use mls_rs::client_builder::PaddingMode;
 use mls_rs::extension::built_in::ExternalSendersExt;
@@ -67,9 +76,9 @@ use mls_rs::mls_rules::{
     ProposalSource,
 };
 
-use crate::codec::{AppSync, ApplicationState};
-use crate::error::AppSyncError;
-use crate::extension::{application_states, with_application_states};
+use crate::codec::AppSync;
+use crate::error::{AppSyncError, StatesDefect};
+use crate::extension::{IndexedStates, application_states, with_application_states};
 use crate::fault::Fault;
 use crate::proposal::{decode_app_sync, is_app_sync};
 
@@ -230,7 +239,7 @@ fn on_violation(
 /// an index into the group's `external_senders` extension. New members
 /// (NewMemberCommit, i.e. external commits, and NewMemberProposal) are not
 /// authorized: the draft does not say they are.
-pub fn check_sender_authorized(
+pub fn r7_authorized_sender(
     sender: &Sender,
     roster: &Roster,
     context: &GroupContext,
@@ -261,7 +270,7 @@ pub fn check_sender_authorized(
 /// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
 /// by-value one is an error next to a by-value AppSync, and makes the
 /// by-reference AppSyncs drop otherwise.
-pub fn enforce_no_gce_with_app_sync(
+pub fn r4_no_gce_with_app_sync(
     direction: CommitDirection,
     bundle: &mut ProposalBundle,
     app_syncs: &mut Vec<AppSyncCandidate>,
@@ -285,11 +294,11 @@ pub fn enforce_no_gce_with_app_sync(
     Ok(())
 }
 
-/// R5: at most one AppSync per `application_id`, applied in commit order.
+/// R5 (validity half, and the order on Send): at most one AppSync per
+/// `application_id`.
 ///
 /// Draft: "a proposal list in a Commit MAY contain more than one AppSync
-/// proposal, but no more than one AppSync proposal per `applicationId`. The
-/// proposals are applied in the order that they are sent in the Commit."
+/// proposal, but no more than one AppSync proposal per `applicationId`."
 ///
 /// Receive: the order is the wire order, and a repeated id rejects the
 /// commit. Send: the AppSyncs are first put in the canonical order described
@@ -299,7 +308,7 @@ pub fn enforce_no_gce_with_app_sync(
 ///
 /// `allow_duplicates` exists only for the `AcceptDuplicateIds` seeded fault
 /// (feature `fault-injection`); honest rules pass `false`.
-pub fn order_with_one_per_application_id(
+pub fn r5_one_app_sync_per_id(
     direction: CommitDirection,
     mut app_syncs: Vec<AppSyncCandidate>,
     allow_duplicates: bool,
@@ -369,21 +378,36 @@ fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
 ///
 /// An id without an entry is an error under [`UnknownIdPolicy::Reject`] and
 /// appends an entry under [`UnknownIdPolicy::Create`]. On error `states` is
-/// unchanged.
-pub fn apply_app_sync(
-    states: &mut Vec<ApplicationState>,
+/// unchanged. Constant time: [`IndexedStates`] knows each id's position.
+pub fn r3_apply_app_sync(
+    states: &mut IndexedStates,
     app_sync: &AppSync,
     policy: UnknownIdPolicy,
 ) -> Result<(), AppSyncError> {
-    let id = app_sync.application_id();
-    match states.iter_mut().find(|s| s.application_id() == id) {
-        Some(entry) => entry.set_state(app_sync.new_state()),
-        None if policy == UnknownIdPolicy::Create => {
-            states.push(ApplicationState::new(id, app_sync.new_state()))
-        }
-        None => return Err(AppSyncError::UnknownApplicationId { application_id: id }),
+    if states.apply(app_sync, policy == UnknownIdPolicy::Create) {
+        Ok(())
+    } else {
+        Err(AppSyncError::UnknownApplicationId {
+            application_id: app_sync.application_id(),
+        })
     }
-    Ok(())
+}
+
+/// R10: the `application_states` in `extensions` is well-formed: absent, or
+/// exactly one encoded list in which no `application_id` repeats.
+///
+/// R1 gives the structure ("`struct { ApplicationState application_states<V>;
+/// }`"), and R3's "identify [the entry] which contains the same
+/// applicationId" presumes one entry per id. The draft states neither as a
+/// validity rule; this project does, on every commit, so that no member can
+/// make the state unreadable for the others.
+pub fn r10_well_formed_application_states(
+    extensions: &ExtensionList,
+) -> Result<IndexedStates, AppSyncError> {
+    let invalid = AppSyncError::InvalidApplicationStates;
+    let entries =
+        application_states(extensions).map_err(|e| invalid(StatesDefect::Malformed(e)))?;
+    IndexedStates::new(entries).map_err(|id| invalid(StatesDefect::RepeatedApplicationId(id)))
 }
 
 /// R9 (and R4's "a GroupContextExtensions proposal is not necessary"): put
@@ -396,14 +420,14 @@ pub fn apply_app_sync(
 ///
 /// Adds one GroupContextExtensions proposal with `ProposalSource::Local`: it
 /// is applied by mls-rs but never transmitted.
-pub fn inject_application_states(
+pub fn r9_inject_application_states(
     bundle: &mut ProposalBundle,
     committer: Sender,
     context: &GroupContext,
-    states: Vec<ApplicationState>,
+    states: IndexedStates,
 ) -> Result<(), AppSyncError> {
-    let extensions = with_application_states(&context.extensions, states)
-        .map_err(AppSyncError::MalformedApplicationStates)?;
+    let extensions = with_application_states(&context.extensions, states.into_entries())
+        .map_err(|e| AppSyncError::InvalidApplicationStates(StatesDefect::Malformed(e)))?;
     bundle.add(
         Proposal::GroupContextExtensions(extensions),
         committer,
@@ -442,7 +466,7 @@ impl AppSyncRules {
                     continue;
                 }
             };
-            let authorized = check_sender_authorized(&info.sender, roster, context);
+            let authorized = r7_authorized_sender(&info.sender, roster, context);
             if let (false, Err(error)) = (self.faulty(Fault::AcceptUnauthorizedSender), authorized)
             {
                 on_violation(direction, &info.source, error)?;
@@ -457,35 +481,79 @@ impl AppSyncRules {
         }
         Ok(out)
     }
+}
 
-    /// Apply the surviving AppSyncs in order (R3, R5); on Send a by-reference
-    /// AppSync that cannot be applied is dropped.
-    fn apply_all(
-        &self,
-        direction: CommitDirection,
-        mut states: Vec<ApplicationState>,
-        app_syncs: Vec<AppSyncCandidate>,
-    ) -> Result<(Vec<ApplicationState>, Vec<AppSyncCandidate>), AppSyncError> {
-        let policy = if self.faulty(Fault::AcceptUnknownId) {
-            UnknownIdPolicy::Create
-        } else {
-            self.unknown_id_policy
-        };
-        let mut order: Vec<AppSyncCandidate> = app_syncs;
-        if self.faulty(Fault::ApplyInReverseOrder) {
-            order.reverse();
+/// R5 (effect half): apply the AppSyncs in the order they are sent.
+///
+/// Draft: "The proposals are applied in the order that they are sent in the
+/// Commit." Each goes through [`r3_apply_app_sync`]; on Send a by-reference
+/// AppSync that cannot be applied is dropped. Returns the new states and the
+/// AppSyncs applied, in order.
+///
+/// `reverse` exists only for the `ApplyInReverseOrder` seeded fault (feature
+/// `fault-injection`); honest rules pass `false`.
+pub fn r5_apply_in_order(
+    direction: CommitDirection,
+    mut states: IndexedStates,
+    app_syncs: Vec<AppSyncCandidate>,
+    policy: UnknownIdPolicy,
+    reverse: bool,
+) -> Result<(IndexedStates, Vec<AppSyncCandidate>), AppSyncError> {
+    let mut order = app_syncs;
+    if reverse {
+        order.reverse();
+    }
+    let mut applied = Vec::with_capacity(order.len());
+    for candidate in order {
+        match r3_apply_app_sync(&mut states, &candidate.0.app_sync, policy) {
+            Ok(()) => applied.push(candidate),
+            Err(error) => on_violation(direction, &candidate.0.source, error)?,
         }
-        let mut applied = Vec::with_capacity(order.len());
-        for candidate in order {
-            match apply_app_sync(&mut states, &candidate.0.app_sync, policy) {
-                Ok(()) => applied.push(candidate),
-                Err(error) => on_violation(direction, &candidate.0.source, error)?,
-            }
+    }
+    if reverse {
+        applied.reverse();
+    }
+    Ok((states, applied))
+}
+
+/// Apply R10 to every GroupContextExtensions proposal that came on the wire:
+/// on Receive an ill-formed one rejects the commit; on Send a by-reference
+/// one is dropped and a by-value one fails commit building.
+fn screen_group_context_extensions(
+    direction: CommitDirection,
+    bundle: &mut ProposalBundle,
+) -> Result<(), AppSyncError> {
+    bundle.retain_by_type::<mls_rs::ExtensionList, _, _>(|p| {
+        if p.source == ProposalSource::Local {
+            return Ok(true);
         }
-        if self.faulty(Fault::ApplyInReverseOrder) {
-            applied.reverse();
+        match r10_well_formed_application_states(&p.proposal) {
+            Ok(_) => Ok(true),
+            Err(error) => on_violation(direction, &p.source, error).map(|()| false),
         }
-        Ok((states, applied))
+    })
+}
+
+/// The rules a by-reference proposal must meet on arrival, before it enters
+/// the cache: an AppSync must decode (R2) and come from an authorized sender
+/// (R7); a GroupContextExtensions proposal must keep `application_states`
+/// well-formed (R10). A proposal that fails here could never be committed
+/// validly, so accepting it would only let its sender's commits fail.
+pub fn arrival_verdict(
+    proposal: &Proposal,
+    sender: &Sender,
+    roster: &Roster,
+    context: &GroupContext,
+) -> Result<(), AppSyncError> {
+    match proposal {
+        Proposal::Custom(custom) if is_app_sync(custom) => {
+            decode_app_sync(custom).map_err(AppSyncError::MalformedAppSync)?;
+            r7_authorized_sender(sender, roster, context)
+        }
+        Proposal::GroupContextExtensions(extensions) => {
+            r10_well_formed_application_states(extensions).map(|_| ())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -525,6 +593,7 @@ impl MlsRules for AppSyncRules {
         if let (CommitDirection::Send, Some(mode)) = (direction, self.forge.mode()) {
             return crate::forge::forged_send(mode, &source, context, bundle);
         }
+        screen_group_context_extensions(direction, &mut bundle)?;
         if !bundle
             .custom_proposals()
             .iter()
@@ -532,20 +601,26 @@ impl MlsRules for AppSyncRules {
         {
             return Ok(bundle);
         }
-        let states = application_states(&context.extensions)
-            .map_err(AppSyncError::MalformedApplicationStates)?;
+        let states = r10_well_formed_application_states(&context.extensions)?;
 
         let candidates = self.candidates(direction, &bundle, roster, context)?;
-        let candidates = order_with_one_per_application_id(
+        let candidates = r5_one_app_sync_per_id(
             direction,
             candidates,
             self.faulty(Fault::AcceptDuplicateIds),
         )?;
-        let (new_states, mut survivors) = self.apply_all(direction, states, candidates)?;
+        let policy = if self.faulty(Fault::AcceptUnknownId) {
+            UnknownIdPolicy::Create
+        } else {
+            self.unknown_id_policy
+        };
+        let reverse = self.faulty(Fault::ApplyInReverseOrder);
+        let (new_states, mut survivors) =
+            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
         // Last, so that on Send a GroupContextExtensions proposal is only
         // dropped for an AppSync that really goes into the commit.
         if !self.faulty(Fault::AcceptAppSyncWithGce) {
-            enforce_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
+            r4_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
         }
 
         if direction == CommitDirection::Send {
@@ -559,7 +634,12 @@ impl MlsRules for AppSyncRules {
         // under Fault::AcceptAppSyncWithGce), that proposal decides the new
         // extensions: adding a second one would make mls-rs refuse the list.
         if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
-            inject_application_states(&mut bundle, committer_sender(&source), context, new_states)?;
+            r9_inject_application_states(
+                &mut bundle,
+                committer_sender(&source),
+                context,
+                new_states,
+            )?;
         }
         Ok(bundle)
     }
@@ -598,26 +678,28 @@ impl MlsRules for AppSyncRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::ApplicationState;
 
-    fn states() -> Vec<ApplicationState> {
-        vec![
+    fn states() -> IndexedStates {
+        IndexedStates::new(vec![
             ApplicationState::new(1, b"a".to_vec()),
             ApplicationState::new(2, b"b".to_vec()),
-        ]
+        ])
+        .unwrap()
     }
 
     #[test]
     fn apply_replaces_the_matching_entry_in_place() {
         let mut s = states();
-        apply_app_sync(
+        r3_apply_app_sync(
             &mut s,
             &AppSync::new(2, b"B".to_vec()),
             UnknownIdPolicy::Reject,
         )
         .unwrap();
         assert_eq!(
-            s,
-            vec![
+            s.entries(),
+            &[
                 ApplicationState::new(1, b"a".to_vec()),
                 ApplicationState::new(2, b"B".to_vec())
             ]
@@ -629,13 +711,39 @@ mod tests {
         let mut s = states();
         let sync = AppSync::new(3, b"c".to_vec());
         assert_eq!(
-            apply_app_sync(&mut s, &sync, UnknownIdPolicy::Reject),
+            r3_apply_app_sync(&mut s, &sync, UnknownIdPolicy::Reject),
             Err(AppSyncError::UnknownApplicationId { application_id: 3 })
         );
         assert_eq!(s, states());
-        apply_app_sync(&mut s, &sync, UnknownIdPolicy::Create).unwrap();
-        assert_eq!(s.last(), Some(&ApplicationState::new(3, b"c".to_vec())));
-        assert_eq!(s.len(), 3);
+        r3_apply_app_sync(&mut s, &sync, UnknownIdPolicy::Create).unwrap();
+        assert_eq!(
+            s.entries().last(),
+            Some(&ApplicationState::new(3, b"c".to_vec()))
+        );
+        assert_eq!(s.entries().len(), 3);
+        // The created entry is indexed: a second AppSync replaces it.
+        let again = AppSync::new(3, b"C".to_vec());
+        r3_apply_app_sync(&mut s, &again, UnknownIdPolicy::Reject).unwrap();
+        assert_eq!(s.entries()[2].state(), b"C");
+    }
+
+    #[test]
+    fn a_repeated_id_is_not_well_formed() {
+        let repeated = vec![
+            ApplicationState::new(1, b"a".to_vec()),
+            ApplicationState::new(1, b"b".to_vec()),
+        ];
+        let extensions = with_application_states(&ExtensionList::new(), repeated).unwrap();
+        assert_eq!(
+            r10_well_formed_application_states(&extensions),
+            Err(AppSyncError::InvalidApplicationStates(
+                StatesDefect::RepeatedApplicationId(1)
+            ))
+        );
+        assert_eq!(
+            r10_well_formed_application_states(&ExtensionList::new()).map(|s| s.into_entries()),
+            Ok(Vec::new())
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use mls_appsync::mls_rs::ExtensionList;
 use mls_appsync::mls_rs::error::MlsError;
 use mls_appsync::mls_rs::group::proposal::CustomProposal;
 use mls_appsync::proposal::to_custom_proposal;
-use mls_appsync::{AppSync, AppSyncError, AppSyncGroupExt, AppSyncRules, app_sync_error};
+use mls_appsync::{
+    AppSync, AppSyncError, AppSyncGroupExt, AppSyncRules, RejectionReason, app_sync_error,
+};
 
 fn refused(
     m: &mut Members,
@@ -122,19 +124,39 @@ fn invalid_by_reference_proposals_are_dropped_and_the_valid_one_committed() {
     let mut m = group(4, states(&[(1, b"a"), (2, b"b")]));
     cache(&mut m, 1, AppSync::new(99, b"unknown".to_vec()));
     cache(&mut m, 2, AppSync::new(2, b"valid".to_vec()));
+    // A malformed AppSync is rejected on arrival: it never enters a cache
+    // but its sender's.
     let malformed = m.groups[3]
         .propose_custom(
             CustomProposal::new(APP_SYNC_PROPOSAL_TYPE, vec![1, 2, 3]),
             vec![],
         )
         .unwrap();
-    m.deliver(3, &malformed);
+    for outcome in m.try_deliver(3, &malformed) {
+        let rejected = outcome.expect_err("rejected on arrival");
+        assert_eq!(rejected.reason, RejectionReason::MalformedAppSync);
+    }
 
     let commit = m.groups[0].commit_app_syncs(&[]).unwrap();
     assert_eq!(commit.app_syncs, vec![AppSync::new(2, b"valid".to_vec())]);
-    assert_eq!(commit.output.unused_proposals().len(), 2);
+    assert_eq!(commit.output.unused_proposals().len(), 1);
     m.deliver(0, &commit.output.commit_message);
     assert_eq!(m.assert_agree().states, states(&[(1, b"a"), (2, b"valid")]));
+}
+
+#[test]
+fn own_malformed_proposal_is_dropped_by_its_sender_when_committing() {
+    let mut m = group(3, states(&[(1, b"a")]));
+    m.groups[2]
+        .propose_custom(CustomProposal::new(APP_SYNC_PROPOSAL_TYPE, vec![1]), vec![])
+        .unwrap();
+    let commit = m.groups[2]
+        .commit_app_syncs(&[AppSync::new(1, b"ok".to_vec())])
+        .unwrap();
+    assert_eq!(commit.app_syncs, vec![AppSync::new(1, b"ok".to_vec())]);
+    assert_eq!(commit.output.unused_proposals().len(), 1);
+    m.deliver(2, &commit.output.commit_message);
+    assert_eq!(m.assert_agree().states, states(&[(1, b"ok")]));
 }
 
 #[test]

@@ -167,12 +167,24 @@ fn proposal_from_unlisted_external_sender_is_rejected() {
     );
     let group_id = m.groups[0].group_id().to_vec();
     let epoch = m.groups[0].current_epoch();
-    // Claims to be external_senders[0] (listed) but signs with another key;
-    // claims an index past the list; claims to be a prospective member.
-    for sender in [
-        ForgedSender::External(0),
-        ForgedSender::External(7),
-        ForgedSender::NewMemberProposal,
+    // Claims to be external_senders[0] (listed) but signs with another key:
+    // the signature fails. Claims an index past the list: no key to check
+    // against. Neither is authenticated, so neither is blamed on a sender.
+    // Claims to be a prospective member: RFC 9420 lets that sender propose
+    // only Add, so the framing itself is invalid.
+    for (sender, reason) in [
+        (
+            ForgedSender::External(0),
+            RejectionReason::AuthenticationFailure,
+        ),
+        (
+            ForgedSender::External(7),
+            RejectionReason::AuthenticationFailure,
+        ),
+        (
+            ForgedSender::NewMemberProposal,
+            RejectionReason::MalformedMessage,
+        ),
     ] {
         let app_sync = AppSync::new(1, b"evil".to_vec());
         let forged = unauthorized_app_sync_proposal(
@@ -183,7 +195,7 @@ fn proposal_from_unlisted_external_sender_is_rejected() {
             &app_sync,
         )
         .unwrap();
-        m.all_reject(usize::MAX, &forged, RejectionReason::UnauthorizedSender);
+        m.all_reject(usize::MAX, &forged, reason);
         assert!(m.groups[0].get_cached_proposals().is_empty());
     }
     next_valid_commit_works(&mut m);

@@ -102,7 +102,11 @@ fn a_malformed_app_sync_proposal_is_rejected_on_arrival() {
             )
             .unwrap();
         let bytes = proposal.to_bytes().unwrap();
-        assert_eq!(reason_for(&mut m, &bytes), "malformed_app_sync", "{policy:?}");
+        assert_eq!(
+            reason_for(&mut m, &bytes),
+            "malformed_app_sync",
+            "{policy:?}"
+        );
         // The sender's commit covers it by reference (mls-rs always commits
         // the committer's own cached proposals): the honest committer drops
         // it on Send, so its commit is empty, and every member follows.

@@ -16,10 +16,9 @@ use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState, app_sync_error};
 
 /// Extension bodies that must never become a group's `application_states`.
 fn bad_bodies() -> Vec<(&'static str, Vec<u8>)> {
-    let valid = codec::encode(&ApplicationStatesExtension::new(vec![ApplicationState::new(
-        1,
-        b"x".to_vec(),
-    )]))
+    let valid = codec::encode(&ApplicationStatesExtension::new(vec![
+        ApplicationState::new(1, b"x".to_vec()),
+    ]))
     .unwrap();
     let mut trailing = valid.clone();
     trailing.push(0);
@@ -135,10 +134,9 @@ fn a_valid_rewrite_without_app_sync_is_still_allowed() {
     // The draft forbids GroupContextExtensions only next to an AppSync; a
     // well-formed rewrite in a commit of its own stays valid.
     let mut m = fresh();
-    let body = codec::encode(&ApplicationStatesExtension::new(vec![ApplicationState::new(
-        3,
-        b"c".to_vec(),
-    )]))
+    let body = codec::encode(&ApplicationStatesExtension::new(vec![
+        ApplicationState::new(3, b"c".to_vec()),
+    ]))
     .unwrap();
     let extensions = with_raw_states(&m, &body);
     let output = m.groups[0]

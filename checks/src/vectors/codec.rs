@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use mls_appsync::codec::{decode_exact, encode};
+use mls_appsync::codec::{LengthLimits, decode_exact, encode};
 use mls_appsync::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
 
 use super::error::{VectorError, expect_bytes};
@@ -268,7 +268,7 @@ pub fn verify(vectors: &CodecVectors) -> Result<CodecCounts, VectorError> {
 
 fn round_trip<T>(step: &str, value: &T, expected: &[u8]) -> Result<(), VectorError>
 where
-    T: tls_codec::Serialize + tls_codec::Deserialize + PartialEq,
+    T: tls_codec::Serialize + tls_codec::Deserialize + LengthLimits + PartialEq,
 {
     let actual = encode(value).map_err(codec(step))?;
     expect_bytes(step, "encoding", expected, &actual)?;

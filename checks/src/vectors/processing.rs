@@ -70,9 +70,11 @@ pub struct InvalidMessage {
     pub description: String,
     /// The MLSMessage.
     pub message: HexBytes,
-    /// The rejection class: `app_sync_with_gce`, `duplicate_application_id`,
-    /// `unknown_application_id`, `malformed_app_sync`, `unauthorized_sender`
-    /// or `state_mismatch`.
+    /// The rejection class, a `RejectionReason` name: here
+    /// `app_sync_with_gce`, `duplicate_application_id`,
+    /// `unknown_application_id`, `malformed_app_sync`,
+    /// `invalid_application_states`, `state_mismatch` or
+    /// `authentication_failure`.
     pub reason: String,
 }
 
@@ -301,7 +303,43 @@ impl Scenario {
             .group(who)
             .commit_app_syncs(by_value)
             .map_err(at(description))?;
+        self.record_commit(who, description, commit.output.commit_message)
+    }
+
+    /// Like [`Self::commit`], but first the same commit with the last byte
+    /// (the AEAD tag of a PrivateMessage) flipped is recorded as invalid: a
+    /// receiver must reject it without losing the genuine commit's key.
+    fn tampered_then_commit(
+        &mut self,
+        who: Who,
+        description: &str,
+        by_value: &[AppSync],
+    ) -> Result<(), VectorError> {
+        let commit = self
+            .group(who)
+            .commit_app_syncs(by_value)
+            .map_err(at(description))?;
         let message = commit.output.commit_message;
+        let mut tampered = bytes(&message)?.0;
+        if let Some(last) = tampered.last_mut() {
+            *last ^= 1;
+        }
+        let tampered = MlsMessage::from_bytes(&tampered).map_err(at("tamper"))?;
+        self.invalid(
+            "the epoch's commit with its AEAD tag flipped",
+            tampered,
+            RejectionReason::AuthenticationFailure,
+        )?;
+        self.record_commit(who, description, message)
+    }
+
+    /// Deliver `message` (a commit `who` made and applied) and record the epoch.
+    fn record_commit(
+        &mut self,
+        who: Who,
+        description: &str,
+        message: MlsMessage,
+    ) -> Result<(), VectorError> {
         self.deliver(who, &message, description)?;
         if self
             .alice_group
@@ -427,9 +465,9 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
         .into();
     let initial_application_states = states_of(&s.alice_group)?;
 
-    s.commit(
+    s.tampered_then_commit(
         Who::Alice,
-        "one AppSync by value (PrivateMessage)",
+        "one AppSync by value (PrivateMessage), after a copy with a flipped AEAD tag",
         &[AppSync::new(1, b"beta".to_vec())],
     )?;
 
@@ -473,6 +511,10 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
             ForgeryKind::MalformedBody,
             RejectionReason::MalformedAppSync,
         ),
+        (
+            ForgeryKind::IllFormedApplicationStates,
+            RejectionReason::InvalidApplicationStates,
+        ),
     ] {
         s.forge(kind, reason)?;
     }
@@ -489,7 +531,7 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
     s.invalid(
         "AppSync proposal claiming external sender 0, signed by an unlisted key",
         unlisted,
-        RejectionReason::UnauthorizedSender,
+        RejectionReason::AuthenticationFailure,
     )?;
     s.alice.set_wire_format(WireFormatPolicy::Public);
     s.commit(
