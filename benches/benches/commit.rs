@@ -9,7 +9,10 @@
 //! * create: build the commit and clear it on the committer, so its state
 //!   never changes and iterations are independent;
 //! * process: the receiver (last leaf) is cloned outside the timed region
-//!   and processes the commit inside it;
+//!   and processes the commit inside it (mls-rs's `process_incoming_message`);
+//! * process_all_or_nothing (AppSync only): the same through
+//!   `AppSyncGroupExt::process`, which processes on a copy of the group and
+//!   keeps it only on success: the price of all-or-nothing processing;
 //! * round: committer clone builds and applies the commit, then every other
 //!   member processes it. Measured only where every member is in memory
 //!   (groups up to `ROUND_MAX_MEMBERS`), never extrapolated.
@@ -17,6 +20,7 @@
 use appsync_benches::settings::{self, APP_SYNCS_PER_COMMIT, ROUND_MAX_MEMBERS, size_label};
 use appsync_benches::{CommitKind, Members, Provider, Workload};
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use mls_appsync::AppSyncGroupExt;
 use mls_rs::{ExtensionList, MlsMessage};
 
 /// One parameter point.
@@ -136,6 +140,24 @@ fn bench_point<P: Provider>(c: &mut Criterion, session: &mut Session<P>, p: Poin
             );
         });
     }
+    group.finish();
+
+    // What an application calls: `AppSyncGroupExt::process`, which keeps a
+    // copy of the group so that a rejected message leaves no trace. Next to
+    // `commit/process/appsync` it shows what all-or-nothing costs.
+    let mut group = c.benchmark_group("commit/process_all_or_nothing");
+    group.sampling_mode(sampling(p));
+    group.bench_function(id::<P>(CommitKind::AppSync, p), |b| {
+        let (members, _, message) = session.prepare(p, CommitKind::AppSync);
+        b.iter_batched(
+            || (members.receiver().clone(), message.clone()),
+            |(mut receiver, message)| {
+                let processed = receiver.process(message).expect("verified commit rejected");
+                (receiver, processed)
+            },
+            BatchSize::LargeInput,
+        );
+    });
     group.finish();
 
     if p.size > ROUND_MAX_MEMBERS {

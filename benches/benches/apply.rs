@@ -1,0 +1,93 @@
+//! Applying many AppSyncs: one commit that carries N AppSyncs by value,
+//! processed by one receiver, as N and the list grow. The rules must cost
+//! O(N + E) (or with a log factor) for N AppSyncs over E entries: a 10x
+//! larger commit may cost at most about 12x, else one member could make
+//! every receiver burn CPU with a single commit.
+//!
+//! Ids: `apply/update_all/entries=E` (E entries, one AppSync for each, 8-byte
+//! states, unknown ids rejected) and `apply/create/new_ids=N` (an empty list,
+//! N AppSyncs for new ids, the "create" reading). The receiver is cloned
+//! outside the timed region and processes the commit with
+//! `AppSyncGroupExt::process`, the all-or-nothing entry point an application
+//! calls. PublicMessage, so that no copy of the group is timed.
+
+use appsync_benches::settings;
+use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
+use mls_appsync::mls_rs::MlsMessage;
+use mls_appsync::{
+    AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
+    Processed, UnknownIdPolicy, WireFormatPolicy,
+};
+
+/// A committer and a receiver holding `initial`, and the commit of `syncs`
+/// by value, checked once before timing.
+fn prepare(
+    policy: UnknownIdPolicy,
+    initial: Vec<ApplicationState>,
+    syncs: &[AppSync],
+) -> (AppSyncGroup, MlsMessage) {
+    let rules = || {
+        AppSyncRules::new()
+            .with_unknown_id_policy(policy)
+            .with_wire_format(WireFormatPolicy::Public)
+    };
+    let alice = AppSyncClient::with_rules("alice", rules(), DEFAULT_CIPHER_SUITE).unwrap();
+    let bob = AppSyncClient::with_rules("bob", rules(), DEFAULT_CIPHER_SUITE).unwrap();
+    let mut a = alice.create_group(initial, Vec::new()).unwrap();
+    let added = a.add_members(vec![bob.key_package().unwrap()]).unwrap();
+    let b = bob.join_group(&added.output.welcome_messages[0]).unwrap();
+    let commit = a.commit_app_syncs(syncs).unwrap();
+    let message = commit.output.commit_message;
+    let mut check = b.clone();
+    match check.process(message.clone()) {
+        Ok(Processed::Commit { app_syncs, .. }) => assert_eq!(app_syncs.len(), syncs.len()),
+        other => panic!("the benchmark commit was not applied: {other:?}"),
+    }
+    assert_eq!(check.application_states().unwrap(), a.application_states().unwrap());
+    (b, message)
+}
+
+fn time_receiver(c: &mut Criterion, name: &str, param: String, prepared: (AppSyncGroup, MlsMessage)) {
+    let (receiver, message) = prepared;
+    let mut group = c.benchmark_group(format!("apply/{name}"));
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    group.bench_function(BenchmarkId::from_parameter(param), |b| {
+        b.iter_batched(
+            || (receiver.clone(), message.clone()),
+            |(mut receiver, message)| {
+                receiver.process(message).expect("checked before timing");
+                receiver
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    for entries in [1_000u32, 10_000] {
+        let initial = (1..=entries)
+            .map(|id| ApplicationState::new(id, id.to_be_bytes().repeat(2)))
+            .collect();
+        let syncs: Vec<AppSync> = (1..=entries)
+            .map(|id| AppSync::new(id, (!id).to_be_bytes().repeat(2)))
+            .collect();
+        let prepared = prepare(UnknownIdPolicy::Reject, initial, &syncs);
+        time_receiver(c, "update_all", format!("entries={entries}"), prepared);
+    }
+    for new_ids in [1_000u32, 40_000] {
+        let syncs: Vec<AppSync> = (1..=new_ids)
+            .map(|id| AppSync::new(id, id.to_be_bytes().repeat(2)))
+            .collect();
+        let prepared = prepare(UnknownIdPolicy::Create, Vec::new(), &syncs);
+        time_receiver(c, "create", format!("new_ids={new_ids}"), prepared);
+    }
+}
+
+criterion_group! {
+    name = apply;
+    config = settings::criterion();
+    targets = benches
+}
+criterion_main!(apply);
