@@ -15,7 +15,7 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 use stateright::Model;
 
-use super::exhaustive::{ConformanceError, Divergence, step_and_compare};
+use super::step::{ConformanceError, Divergence, step_and_compare};
 use super::view::compare;
 use super::world::{RealWorld, RulesFactory};
 

@@ -4,7 +4,7 @@
 use appsync_model::{Action, AppSyncConfig};
 use stateright::Model;
 
-use super::exhaustive::{ConformanceError, Divergence, step_and_compare};
+use super::step::{ConformanceError, Divergence, step_and_compare};
 use super::view::{Difference, View, compare, model_view, real_view};
 use super::world::{RealWorld, RulesFactory};
 

@@ -1,0 +1,78 @@
+//! One step of conformance: play a model action on the real world, compare
+//! the two views after it, and say how they disagree. Exhaustive, random and
+//! single-path replay all step through here, so a divergence means the same
+//! thing and reads the same whichever search found it.
+
+use appsync_model::{Action, AppSyncModel, State, encode_path};
+
+use super::view::{Difference, compare};
+use super::world::{RealWorld, WorldError};
+
+/// A disagreement, with the path that leads to it.
+#[derive(Debug)]
+pub struct Divergence {
+    /// The actions from the initial state, the last one being the step that
+    /// diverged (empty: the initial states already differ).
+    pub path: Vec<Action>,
+    /// What differs.
+    pub difference: Difference,
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "model and implementation diverge after {} steps:",
+            self.path.len()
+        )?;
+        for (i, action) in self.path.iter().enumerate() {
+            writeln!(f, "  {:>3}. {action}", i + 1)?;
+        }
+        writeln!(f, "  {}", self.difference)?;
+        write!(
+            f,
+            "  replay with: appsync replay [the same configuration flags] '{}'",
+            encode_path(&self.path)
+        )
+    }
+}
+
+/// Why a conformance run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ConformanceError {
+    /// The model and the implementation disagree.
+    #[error("{0}")]
+    Divergence(Box<Divergence>),
+    /// The real world could not be built or stepped for a reason that is not
+    /// a disagreement (setup, unsupported configuration).
+    #[error(transparent)]
+    World(#[from] WorldError),
+}
+
+/// Plays one model step on `world` and compares; `path` ends with `action`.
+pub(crate) fn step_and_compare(
+    model: &AppSyncModel,
+    before: &State,
+    action: &Action,
+    after: &State,
+    world: &mut RealWorld,
+    path: &[Action],
+) -> Result<(), ConformanceError> {
+    let diverge = |difference| {
+        ConformanceError::Divergence(Box::new(Divergence {
+            path: path.to_vec(),
+            difference,
+        }))
+    };
+    match world.step(model, before, action, after) {
+        Ok(()) => {}
+        // mls-rs refusing a step the model takes is a disagreement too.
+        Err(WorldError::Mls { step, source }) => {
+            return Err(diverge(Difference::Step {
+                detail: format!("the model takes this step; mls-rs refuses it ({step}: {source})"),
+            }));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    compare(model, after, world).map_err(diverge)
+}
