@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
 use stateright::Model;
 
-use super::step::{ConformanceError, Divergence, step_and_compare};
-use super::view::{Difference, compare};
+use super::step::{ConformanceError, Divergence, compare_at, step_and_compare};
+use super::view::Difference;
 use super::world::{RealWorld, RulesFactory, WorldError};
 
 /// What an exhaustive run covered.
@@ -78,12 +78,7 @@ pub fn run(
     let mut report = ExhaustiveReport::default();
     let initial = model.initial_state();
     let world = RealWorld::new(cfg, rules)?;
-    compare(&model, &initial, &world).map_err(|difference| {
-        ConformanceError::Divergence(Box::new(Divergence {
-            path: Vec::new(),
-            difference,
-        }))
-    })?;
+    compare_at(&model, &initial, &world, &[])?;
 
     let mut seen: HashSet<Fingerprint> = HashSet::from([fingerprint(&initial)]);
     let mut stack: Vec<(State, RealWorld, Vec<Action>)> = vec![(initial, world, Vec::new())];
@@ -144,18 +139,11 @@ fn refuse(
     let mut probe = world.clone();
     let built = probe.commit(*member as usize, *by_value);
     match built {
-        Err(WorldError::Mls { .. }) => compare(model, state, &probe).map_err(|difference| {
-            ConformanceError::Divergence(Box::new(Divergence {
-                path: path.to_vec(),
-                difference,
-            }))
-        }),
-        Ok(_) => Err(ConformanceError::Divergence(Box::new(Divergence {
-            path: path.to_vec(),
-            difference: Difference::Step {
-                detail: "the model's committer refuses this commit; mls-rs builds it".into(),
-            },
-        }))),
+        Err(WorldError::Mls { .. }) => Ok(compare_at(model, state, &probe, path)?),
+        Ok(_) => {
+            let detail = "the model's committer refuses this commit; mls-rs builds it".into();
+            Err(Divergence::new(path, Difference::Step { detail }).into())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -15,8 +15,8 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 use stateright::Model;
 
-use super::step::{ConformanceError, Divergence, step_and_compare};
-use super::view::compare;
+use super::step::{ConformanceError, Divergence, compare_at, step_and_compare};
+use super::view::Difference;
 use super::world::{RealWorld, RulesFactory};
 
 thread_local! {
@@ -138,11 +138,7 @@ impl StateMachineTest for RealMachine {
     }
 
     fn check_invariants(replay: &Replay, state: &State) {
-        if let Err(difference) = with_model(|m| compare(m, state, &replay.world)) {
-            let divergence = Divergence {
-                path: replay.path.clone(),
-                difference,
-            };
+        if let Err(divergence) = with_model(|m| compare_at(m, state, &replay.world, &replay.path)) {
             panic!("{divergence}");
         }
     }
@@ -214,13 +210,11 @@ pub fn run(
         Err(TestError::Fail(reason, (_, transitions, _))) => {
             // Replay the minimal trace once more for a clean report.
             match super::replay::replay(cfg, rules, &transitions)? {
-                (_, Some(divergence)) => Err(ConformanceError::Divergence(Box::new(divergence))),
-                (_, None) => Err(ConformanceError::Divergence(Box::new(Divergence {
-                    path: transitions,
-                    difference: super::view::Difference::Step {
-                        detail: format!("failed only inside the random run: {reason}"),
-                    },
-                }))),
+                (_, Some(divergence)) => Err(divergence.into()),
+                (_, None) => {
+                    let detail = format!("failed only inside the random run: {reason}");
+                    Err(Divergence::new(&transitions, Difference::Step { detail }).into())
+                }
             }
         }
         Err(TestError::Abort(reason)) => Err(ConformanceError::World(

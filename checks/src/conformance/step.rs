@@ -18,6 +18,17 @@ pub struct Divergence {
     pub difference: Difference,
 }
 
+impl Divergence {
+    /// The one place a divergence is made, so that every search reports the
+    /// path it followed in the same form.
+    pub(crate) fn new(path: &[Action], difference: Difference) -> Self {
+        Self {
+            path: path.to_vec(),
+            difference,
+        }
+    }
+}
+
 impl std::fmt::Display for Divergence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
@@ -49,6 +60,24 @@ pub enum ConformanceError {
     World(#[from] WorldError),
 }
 
+impl From<Divergence> for ConformanceError {
+    fn from(divergence: Divergence) -> Self {
+        // Boxed: a divergence carries two views, and every `Result` of a run
+        // would otherwise be as large.
+        Self::Divergence(Box::new(divergence))
+    }
+}
+
+/// Compares `world` with the model's `state`, which `path` reached.
+pub(crate) fn compare_at(
+    model: &AppSyncModel,
+    state: &State,
+    world: &RealWorld,
+    path: &[Action],
+) -> Result<(), Divergence> {
+    compare(model, state, world).map_err(|difference| Divergence::new(path, difference))
+}
+
 /// Plays one model step on `world` and compares; `path` ends with `action`.
 pub(crate) fn step_and_compare(
     model: &AppSyncModel,
@@ -58,21 +87,14 @@ pub(crate) fn step_and_compare(
     world: &mut RealWorld,
     path: &[Action],
 ) -> Result<(), ConformanceError> {
-    let diverge = |difference| {
-        ConformanceError::Divergence(Box::new(Divergence {
-            path: path.to_vec(),
-            difference,
-        }))
-    };
     match world.step(model, before, action, after) {
         Ok(()) => {}
         // mls-rs refusing a step the model takes is a disagreement too.
         Err(WorldError::Mls { step, source }) => {
-            return Err(diverge(Difference::Step {
-                detail: format!("the model takes this step; mls-rs refuses it ({step}: {source})"),
-            }));
+            let detail = format!("the model takes this step; mls-rs refuses it ({step}: {source})");
+            return Err(Divergence::new(path, Difference::Step { detail }).into());
         }
         Err(other) => return Err(other.into()),
     }
-    compare(model, after, world).map_err(diverge)
+    Ok(compare_at(model, after, world, path)?)
 }
