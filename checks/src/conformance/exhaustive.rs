@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
 use stateright::Model;
 
-use super::step::{ConformanceError, Divergence, compare_at, step_and_compare};
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
 use super::view::Difference;
 use super::world::{RealWorld, RulesFactory, WorldError};
 
@@ -88,19 +88,20 @@ pub fn run(
         report.max_depth = report.max_depth.max(path.len());
         actions.clear();
         model.actions(&state, &mut actions);
-        let mut enabled = 0;
+        let mut successors = 0;
         for action in actions.drain(..) {
             let mut next_path = path.clone();
             next_path.push(action);
-            let Some(next) = model.next_state(&state, action) else {
-                refuse(&model, &state, &action, &world, &next_path)?;
-                report.refusals += 1;
-                continue;
+            let next = match enabled(&model, &state, &action) {
+                Move::To(next) => next,
+                Move::Refused => {
+                    refuse(&model, &state, &action, &world, &next_path)?;
+                    report.refusals += 1;
+                    continue;
+                }
+                Move::Disabled => continue,
             };
-            if !model.within_boundary(&next) {
-                continue;
-            }
-            enabled += 1;
+            successors += 1;
             let mut next_world = world.clone();
             step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
             report.transitions += 1;
@@ -110,7 +111,7 @@ pub fn run(
                 stack.push((next, next_world, next_path));
             }
         }
-        if enabled == 0 {
+        if successors == 0 {
             report.terminal_paths += 1;
         }
     }

@@ -15,7 +15,7 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 use stateright::Model;
 
-use super::step::{ConformanceError, Divergence, compare_at, step_and_compare};
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
 use super::view::Difference;
 use super::world::{RealWorld, RulesFactory};
 
@@ -79,13 +79,7 @@ impl ReferenceStateMachine for ModelMachine {
     }
 
     fn preconditions(state: &State, action: &Action) -> bool {
-        with_model(|m| {
-            let mut actions = Vec::new();
-            m.actions(state, &mut actions);
-            actions.contains(action)
-                && m.next_state(state, *action)
-                    .is_some_and(|next| m.within_boundary(&next))
-        })
+        with_model(|m| matches!(enabled(m, state, action), Move::To(_)))
     }
 }
 

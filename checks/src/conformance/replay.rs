@@ -2,9 +2,8 @@
 //! of every member (for `appsync replay` and for reports).
 
 use appsync_model::{Action, AppSyncConfig};
-use stateright::Model;
 
-use super::step::{ConformanceError, Divergence, compare_at, step_and_compare};
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
 use super::view::{Difference, View, model_view, real_view};
 use super::world::{RealWorld, RulesFactory};
 
@@ -40,13 +39,7 @@ pub fn replay(
         return Ok((steps, Some(divergence)));
     }
     for (i, action) in path.iter().enumerate() {
-        let mut enabled = Vec::new();
-        model.actions(&state, &mut enabled);
-        let next = enabled
-            .contains(action)
-            .then(|| model.next_state(&state, *action))
-            .flatten();
-        let Some(next) = next else {
+        let Move::To(next) = enabled(&model, &state, action) else {
             let detail = format!("step {}: the model cannot take {action} here", i + 1);
             let divergence = Divergence::new(&path[..=i], Difference::Step { detail });
             return Ok((steps, Some(divergence)));

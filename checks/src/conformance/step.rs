@@ -4,6 +4,7 @@
 //! thing and reads the same whichever search found it.
 
 use appsync_model::{Action, AppSyncModel, State, encode_path};
+use stateright::Model;
 
 use super::view::{Difference, compare};
 use super::world::{RealWorld, WorldError};
@@ -76,6 +77,39 @@ pub(crate) fn compare_at(
     path: &[Action],
 ) -> Result<(), Divergence> {
     compare(model, state, world).map_err(|difference| Divergence::new(path, difference))
+}
+
+/// What the model does with an action in a state.
+pub(crate) enum Move {
+    /// It takes the action, to a state within its bounds.
+    To(State),
+    /// It offers the action but its committer refuses to build it (the send
+    /// rules reject a by-value AppSync, or the commit would be empty).
+    Refused,
+    /// It does not offer the action here, or the action leads past its
+    /// bounds.
+    Disabled,
+}
+
+/// Whether the model can take `action` in `state`: the harness's one
+/// enabled-action check, for the exhaustive search, proptest's
+/// preconditions and `appsync replay` alike.
+pub(crate) fn enabled(model: &AppSyncModel, state: &State, action: &Action) -> Move {
+    // `next_state` assumes the action's guards hold (a Deliver with nothing
+    // queued would read past the log), so an action the model does not
+    // offer, as a replayed or shrunk path may hold, stops here.
+    let mut offered = Vec::new();
+    model.actions(state, &mut offered);
+    if !offered.contains(action) {
+        return Move::Disabled;
+    }
+    match model.next_state(state, *action) {
+        None => Move::Refused,
+        Some(next) if model.within_boundary(&next) => Move::To(next),
+        // stateright's checker explores nothing past the bounds; neither
+        // does the harness.
+        Some(_) => Move::Disabled,
+    }
 }
 
 /// Plays one model step on `world` and compares; `path` ends with `action`.
