@@ -6,28 +6,7 @@ use std::fmt;
 use appsync_model::{AppSyncModel, LastOutcome, Reason, State};
 use mls_appsync::{AppSyncGroupExt, RejectionReason};
 
-use super::world::RealWorld;
-
-/// The outcome of the last message a member processed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Observed {
-    /// No message processed yet.
-    Nothing,
-    /// Accepted (proposal cached, or commit applied).
-    Accepted,
-    /// Rejected, with the implementation's reason class.
-    Rejected(RejectionReason),
-}
-
-impl fmt::Display for Observed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Observed::Nothing => f.write_str("-"),
-            Observed::Accepted => f.write_str("accepted"),
-            Observed::Rejected(r) => write!(f, "rejected({r:?})"),
-        }
-    }
-}
+use super::world::{Observed, RealWorld};
 
 /// The model's reason class, in the implementation's vocabulary.
 pub fn reason_class(reason: Reason) -> RejectionReason {
