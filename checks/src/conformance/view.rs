@@ -106,7 +106,7 @@ pub fn real_view(world: &RealWorld, m: usize) -> View {
         Err(_) => vec![(u32::MAX, None)],
     };
     View {
-        epoch: group.current_epoch().saturating_sub(world.base_epoch),
+        epoch: world.epoch(m),
         application_states,
         members: group.member_indexes(),
         last: world.last[m],
@@ -177,14 +177,15 @@ pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result
     let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
         .members
         .iter()
-        .map(|g| (g.current_epoch(), g.epoch_authenticator_bytes().ok()))
+        .enumerate()
+        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
         .collect();
     for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
         for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
             if epoch_i == epoch_j && (auth_i != auth_j || auth_i.is_none()) {
                 return Err(Difference::Authenticator {
                     members: (i, j),
-                    epoch: epoch_i - world.base_epoch,
+                    epoch: *epoch_i,
                 });
             }
         }

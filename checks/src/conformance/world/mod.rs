@@ -244,6 +244,10 @@ impl RealWorld {
 
     /// The real epoch of member `m`, relative to the model's epoch 0.
     pub fn epoch(&self, m: usize) -> u64 {
-        self.members[m].current_epoch() - self.base_epoch
+        // No member goes below the base epoch; saturating keeps a report
+        // from panicking if one ever did.
+        self.members[m]
+            .current_epoch()
+            .saturating_sub(self.base_epoch)
     }
 }
