@@ -1,7 +1,8 @@
-//! One step of conformance: play a model action on the real world, compare
-//! the two views after it, and say how they disagree. Exhaustive, random and
-//! single-path replay all step through here, so a divergence means the same
-//! thing and reads the same whichever search found it.
+//! One step of conformance: whether the model can take an action, playing
+//! it on the real world, comparing the two views after it, and saying how
+//! they disagree. Exhaustive, random and single-path replay all step through
+//! here, so an enabled action and a divergence mean the same thing whichever
+//! search met them.
 
 use appsync_model::{Action, AppSyncModel, State, encode_path};
 use stateright::Model;
@@ -61,10 +62,9 @@ pub enum ConformanceError {
     World(#[from] WorldError),
 }
 
+/// A divergence ends a run: `?` makes it the run's error.
 impl From<Divergence> for ConformanceError {
     fn from(divergence: Divergence) -> Self {
-        // Boxed: a divergence carries two views, and every `Result` of a run
-        // would otherwise be as large.
         Self::Divergence(Box::new(divergence))
     }
 }
