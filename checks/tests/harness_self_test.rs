@@ -4,8 +4,7 @@
 //! that exhaustive conformance reports a divergence, and names the step.
 use std::sync::Arc;
 
-use appsync_checks::conformance::RulesFactory;
-use appsync_checks::conformance::exhaustive::{self, ConformanceError};
+use appsync_checks::conformance::{ConformanceError, RulesFactory, exhaustive};
 use appsync_model::{Action, AppSyncConfig};
 use mls_appsync::AppSyncRules;
 use mls_appsync::fault::Fault;

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use appsync_model::AppSyncConfig;
 
 use super::config::{ConfigArgs, Preset};
-use crate::conformance::{exhaustive, honest_rules};
+use crate::conformance::{ConformanceError, exhaustive, honest_rules};
 use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict};
 
 /// Flags of `appsync check`.
@@ -100,7 +100,7 @@ struct Run {
     /// Flags that select this configuration for `appsync replay`.
     replay_flags: String,
     report: CheckReport,
-    conformance: Option<Result<exhaustive::ExhaustiveReport, exhaustive::ConformanceError>>,
+    conformance: Option<Result<exhaustive::ExhaustiveReport, ConformanceError>>,
 }
 
 fn run_one(name: &str, cfg: &AppSyncConfig, args: &CheckArgs, conform: bool) -> Run {

@@ -12,52 +12,12 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::time::{Duration, Instant};
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, State, encode_path};
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
 use stateright::Model;
 
-use super::view::{Difference, compare};
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
+use super::view::Difference;
 use super::world::{RealWorld, RulesFactory, WorldError};
-
-/// A disagreement, with the path that leads to it.
-#[derive(Debug)]
-pub struct Divergence {
-    /// The actions from the initial state, the last one being the step that
-    /// diverged (empty: the initial states already differ).
-    pub path: Vec<Action>,
-    /// What differs.
-    pub difference: Difference,
-}
-
-impl std::fmt::Display for Divergence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "model and implementation diverge after {} steps:",
-            self.path.len()
-        )?;
-        for (i, action) in self.path.iter().enumerate() {
-            writeln!(f, "  {:>3}. {action}", i + 1)?;
-        }
-        writeln!(f, "  {}", self.difference)?;
-        write!(
-            f,
-            "  replay with: appsync replay [the same configuration flags] '{}'",
-            encode_path(&self.path)
-        )
-    }
-}
-
-/// Why a conformance run stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum ConformanceError {
-    /// The model and the implementation disagree.
-    #[error("{0}")]
-    Divergence(Box<Divergence>),
-    /// The real world could not be built or stepped for a reason that is not
-    /// a disagreement (setup, unsupported configuration).
-    #[error(transparent)]
-    World(#[from] WorldError),
-}
 
 /// What an exhaustive run covered.
 #[derive(Clone, Copy, Debug, Default)]
@@ -105,34 +65,6 @@ fn fingerprint(state: &State) -> Fingerprint {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(state)
 }
 
-/// Plays one model step on `world` and compares; `path` ends with `action`.
-pub(crate) fn step_and_compare(
-    model: &AppSyncModel,
-    before: &State,
-    action: &Action,
-    after: &State,
-    world: &mut RealWorld,
-    path: &[Action],
-) -> Result<(), ConformanceError> {
-    let diverge = |difference| {
-        ConformanceError::Divergence(Box::new(Divergence {
-            path: path.to_vec(),
-            difference,
-        }))
-    };
-    match world.step(model, before, action, after) {
-        Ok(()) => {}
-        // mls-rs refusing a step the model takes is a disagreement too.
-        Err(WorldError::Mls { step, source }) => {
-            return Err(diverge(Difference::Step {
-                detail: format!("the model takes this step; mls-rs refuses it ({step}: {source})"),
-            }));
-        }
-        Err(other) => return Err(other.into()),
-    }
-    compare(model, after, world).map_err(diverge)
-}
-
 /// Replays every transition of `cfg`'s model on real groups whose honest
 /// members use `rules`. `progress` is called after each transition with the
 /// running totals.
@@ -146,12 +78,7 @@ pub fn run(
     let mut report = ExhaustiveReport::default();
     let initial = model.initial_state();
     let world = RealWorld::new(cfg, rules)?;
-    compare(&model, &initial, &world).map_err(|difference| {
-        ConformanceError::Divergence(Box::new(Divergence {
-            path: Vec::new(),
-            difference,
-        }))
-    })?;
+    compare_at(&model, &initial, &world, &[])?;
 
     let mut seen: HashSet<Fingerprint> = HashSet::from([fingerprint(&initial)]);
     let mut stack: Vec<(State, RealWorld, Vec<Action>)> = vec![(initial, world, Vec::new())];
@@ -161,19 +88,20 @@ pub fn run(
         report.max_depth = report.max_depth.max(path.len());
         actions.clear();
         model.actions(&state, &mut actions);
-        let mut enabled = 0;
+        let mut successors = 0;
         for action in actions.drain(..) {
             let mut next_path = path.clone();
             next_path.push(action);
-            let Some(next) = model.next_state(&state, action) else {
-                refuse(&model, &state, &action, &world, &next_path)?;
-                report.refusals += 1;
-                continue;
+            let next = match enabled(&model, &state, &action) {
+                Move::To(next) => next,
+                Move::Refused => {
+                    refuse(&model, &state, &action, &world, &next_path)?;
+                    report.refusals += 1;
+                    continue;
+                }
+                Move::Disabled => continue,
             };
-            if !model.within_boundary(&next) {
-                continue;
-            }
-            enabled += 1;
+            successors += 1;
             let mut next_world = world.clone();
             step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
             report.transitions += 1;
@@ -183,7 +111,7 @@ pub fn run(
                 stack.push((next, next_world, next_path));
             }
         }
-        if enabled == 0 {
+        if successors == 0 {
             report.terminal_paths += 1;
         }
     }
@@ -212,18 +140,11 @@ fn refuse(
     let mut probe = world.clone();
     let built = probe.commit(*member as usize, *by_value);
     match built {
-        Err(WorldError::Mls { .. }) => compare(model, state, &probe).map_err(|difference| {
-            ConformanceError::Divergence(Box::new(Divergence {
-                path: path.to_vec(),
-                difference,
-            }))
-        }),
-        Ok(_) => Err(ConformanceError::Divergence(Box::new(Divergence {
-            path: path.to_vec(),
-            difference: Difference::Step {
-                detail: "the model's committer refuses this commit; mls-rs builds it".into(),
-            },
-        }))),
+        Err(WorldError::Mls { .. }) => Ok(compare_at(model, state, &probe, path)?),
+        Ok(_) => {
+            let detail = "the model's committer refuses this commit; mls-rs builds it".into();
+            Err(Divergence::new(path, Difference::Step { detail }).into())
+        }
         Err(other) => Err(other.into()),
     }
 }

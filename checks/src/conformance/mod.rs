@@ -11,6 +11,8 @@
 //! outcome of its last message) and compares it with the model's view, and
 //! checks that real members in one epoch share one epoch authenticator.
 //!
+//! * [`step`]: one step played on both sides and compared; the divergence
+//!   it reports.
 //! * [`exhaustive`]: every transition of a configuration's state graph.
 //! * [`random`]: long random traces with proptest-state-machine, shrinking
 //!   to a minimal failing trace.
@@ -19,8 +21,10 @@
 pub mod exhaustive;
 pub mod random;
 pub mod replay;
+pub mod step;
 pub mod view;
 pub mod world;
 
-pub use exhaustive::{ConformanceError, Divergence, ExhaustiveReport};
+pub use exhaustive::ExhaustiveReport;
+pub use step::{ConformanceError, Divergence};
 pub use world::{RealWorld, RulesFactory, WorldError, honest_rules};

@@ -15,8 +15,8 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 use stateright::Model;
 
-use super::exhaustive::{ConformanceError, Divergence, step_and_compare};
-use super::view::compare;
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
+use super::view::Difference;
 use super::world::{RealWorld, RulesFactory};
 
 thread_local! {
@@ -79,13 +79,7 @@ impl ReferenceStateMachine for ModelMachine {
     }
 
     fn preconditions(state: &State, action: &Action) -> bool {
-        with_model(|m| {
-            let mut actions = Vec::new();
-            m.actions(state, &mut actions);
-            actions.contains(action)
-                && m.next_state(state, *action)
-                    .is_some_and(|next| m.within_boundary(&next))
-        })
+        with_model(|m| matches!(enabled(m, state, action), Move::To(_)))
     }
 }
 
@@ -138,11 +132,7 @@ impl StateMachineTest for RealMachine {
     }
 
     fn check_invariants(replay: &Replay, state: &State) {
-        if let Err(difference) = with_model(|m| compare(m, state, &replay.world)) {
-            let divergence = Divergence {
-                path: replay.path.clone(),
-                difference,
-            };
+        if let Err(divergence) = with_model(|m| compare_at(m, state, &replay.world, &replay.path)) {
             panic!("{divergence}");
         }
     }
@@ -214,13 +204,11 @@ pub fn run(
         Err(TestError::Fail(reason, (_, transitions, _))) => {
             // Replay the minimal trace once more for a clean report.
             match super::replay::replay(cfg, rules, &transitions)? {
-                (_, Some(divergence)) => Err(ConformanceError::Divergence(Box::new(divergence))),
-                (_, None) => Err(ConformanceError::Divergence(Box::new(Divergence {
-                    path: transitions,
-                    difference: super::view::Difference::Step {
-                        detail: format!("failed only inside the random run: {reason}"),
-                    },
-                }))),
+                (_, Some(divergence)) => Err(divergence.into()),
+                (_, None) => {
+                    let detail = format!("failed only inside the random run: {reason}");
+                    Err(Divergence::new(&transitions, Difference::Step { detail }).into())
+                }
             }
         }
         Err(TestError::Abort(reason)) => Err(ConformanceError::World(

@@ -2,10 +2,9 @@
 //! of every member (for `appsync replay` and for reports).
 
 use appsync_model::{Action, AppSyncConfig};
-use stateright::Model;
 
-use super::exhaustive::{ConformanceError, Divergence, step_and_compare};
-use super::view::{Difference, View, compare, model_view, real_view};
+use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
+use super::view::{Difference, View, model_view, real_view};
 use super::world::{RealWorld, RulesFactory};
 
 /// One replayed step: the action and each member's two views after it.
@@ -36,29 +35,13 @@ pub fn replay(
         action: None,
         views: views(&state, &world),
     }];
-    if let Err(difference) = compare(&model, &state, &world) {
-        return Ok((
-            steps,
-            Some(Divergence {
-                path: Vec::new(),
-                difference,
-            }),
-        ));
+    if let Err(divergence) = compare_at(&model, &state, &world, &[]) {
+        return Ok((steps, Some(divergence)));
     }
     for (i, action) in path.iter().enumerate() {
-        let mut enabled = Vec::new();
-        model.actions(&state, &mut enabled);
-        let next = enabled
-            .contains(action)
-            .then(|| model.next_state(&state, *action))
-            .flatten();
-        let Some(next) = next else {
-            let divergence = Divergence {
-                path: path[..=i].to_vec(),
-                difference: Difference::Step {
-                    detail: format!("step {}: the model cannot take {action} here", i + 1),
-                },
-            };
+        let Move::To(next) = enabled(&model, &state, action) else {
+            let detail = format!("step {}: the model cannot take {action} here", i + 1);
+            let divergence = Divergence::new(&path[..=i], Difference::Step { detail });
             return Ok((steps, Some(divergence)));
         };
         let outcome = step_and_compare(&model, &state, action, &next, &mut world, &path[..=i]);

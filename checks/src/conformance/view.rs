@@ -6,28 +6,7 @@ use std::fmt;
 use appsync_model::{AppSyncModel, LastOutcome, Reason, State};
 use mls_appsync::{AppSyncGroupExt, RejectionReason};
 
-use super::world::RealWorld;
-
-/// The outcome of the last message a member processed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Observed {
-    /// No message processed yet.
-    Nothing,
-    /// Accepted (proposal cached, or commit applied).
-    Accepted,
-    /// Rejected, with the implementation's reason class.
-    Rejected(RejectionReason),
-}
-
-impl fmt::Display for Observed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Observed::Nothing => f.write_str("-"),
-            Observed::Accepted => f.write_str("accepted"),
-            Observed::Rejected(r) => write!(f, "rejected({r:?})"),
-        }
-    }
-}
+use super::world::{Observed, RealWorld};
 
 /// The model's reason class, in the implementation's vocabulary.
 pub fn reason_class(reason: Reason) -> RejectionReason {
@@ -127,7 +106,7 @@ pub fn real_view(world: &RealWorld, m: usize) -> View {
         Err(_) => vec![(u32::MAX, None)],
     };
     View {
-        epoch: group.current_epoch().saturating_sub(world.base_epoch),
+        epoch: world.epoch(m),
         application_states,
         members: group.member_indexes(),
         last: world.last[m],
@@ -198,14 +177,15 @@ pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result
     let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
         .members
         .iter()
-        .map(|g| (g.current_epoch(), g.epoch_authenticator_bytes().ok()))
+        .enumerate()
+        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
         .collect();
     for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
         for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
             if epoch_i == epoch_j && (auth_i != auth_j || auth_i.is_none()) {
                 return Err(Difference::Authenticator {
                     members: (i, j),
-                    epoch: epoch_i - world.base_epoch,
+                    epoch: *epoch_i,
                 });
             }
         }

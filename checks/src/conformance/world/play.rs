@@ -1,229 +1,24 @@
-//! The real world: one mls-rs group per model member, an adversary member,
-//! an external sender, and the delivery service, which the harness plays
-//! itself so that real messages reach real members in the model's order.
-
-use std::sync::Arc;
+//! Playing the model's actions on the real world: each action becomes real
+//! operations on real groups, and the delivery service hands real messages
+//! to real members in the model's order.
 
 use mls_rs::MlsMessage;
-use mls_rs::error::MlsError;
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, ByValue, GcePolicy, State};
-use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
+use appsync_model::{Action, AppSyncModel, ByValue, State};
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
 use mls_appsync::forge::{Forgery, external_commit_with_app_sync, forge_custom_commit};
 use mls_appsync::proposal::to_custom_proposal;
-use mls_appsync::{
-    AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
-    ExternalSender, UnknownIdPolicy, WireFormatPolicy,
-};
+use mls_appsync::{AppSync, AppSyncGroupExt};
 
-use super::view::Observed;
+use super::{Entry, Observed, RealWorld, WorldError, blob, initial_states, mls};
 
-/// Builds the rules of honest member `i`. The harness self-test passes rules
-/// with a seeded fault here; everything else uses [`honest_rules`].
-pub type RulesFactory = Arc<dyn Fn(usize, UnknownIdPolicy) -> AppSyncRules + Send + Sync>;
-
-/// The rules of a correct member.
-pub fn honest_rules() -> RulesFactory {
-    Arc::new(|_, policy| AppSyncRules::new().with_unknown_id_policy(policy))
-}
-
-/// Why the real world could not be built or could not take a step.
-#[derive(Debug, thiserror::Error)]
-pub enum WorldError {
-    /// The configuration asks for something the implementation does not do.
-    #[error("configuration not supported by the implementation: {0}")]
-    Unsupported(String),
-    /// Setting up clients or the group failed.
-    #[error("setup: {0}")]
-    Setup(String),
-    /// mls-rs refused an operation the model says is possible.
-    #[error("{step}: {source}")]
-    Mls {
-        /// The operation.
-        step: String,
-        /// What mls-rs said.
-        source: MlsError,
-    },
-    /// A forged or hand-built message could not be made.
-    #[error("{0}")]
-    Forge(String),
-}
-
-fn mls(step: &str) -> impl FnOnce(MlsError) -> WorldError + '_ {
-    move |source| WorldError::Mls {
-        step: step.to_string(),
-        source,
-    }
-}
-
-/// A message in the delivery service's log.
-#[derive(Clone)]
-struct Entry {
-    message: MlsMessage,
-    /// The honest member that sent it (its own proposals are not delivered
-    /// back to it, as in the model).
-    proposer: Option<usize>,
-}
-
-/// Everything real, cloned at every branch of the exhaustive search (mls-rs
-/// groups are `Clone`), so paths with a common prefix share its work.
-#[derive(Clone)]
-pub struct RealWorld {
-    /// Honest members, by model index (= leaf index).
-    pub members: Vec<AppSyncGroup>,
-    /// The outcome of the last message each member processed.
-    pub last: Vec<Observed>,
-    /// The error behind each member's last rejection, for reports.
-    pub last_error: Vec<Option<String>>,
-    /// The adversary (leaf N) and its rules, if the model has one. It
-    /// processes every message as soon as the DS takes it, so it always
-    /// forges at the group's newest epoch.
-    adversary: Option<(AppSyncGroup, AppSyncRules)>,
-    /// A copy of a group at the group's newest epoch (for the external
-    /// sender's GroupInfo and the non-member's epoch).
-    newest: AppSyncGroup,
-    external: Option<Arc<ExternalSender>>,
-    /// The non-member that tries to join by external commit with an AppSync.
-    outsider: Arc<AppSyncClient>,
-    log: Vec<Entry>,
-    cursors: Vec<usize>,
-    /// The real epoch of model epoch 0 (the group's creation and the Add
-    /// commit come first).
-    pub base_epoch: u64,
-}
-
-/// Checks that the implementation can play `cfg`.
-pub fn supported(cfg: &AppSyncConfig) -> Result<(), WorldError> {
-    if cfg.gce != GcePolicy::MayRewrite {
-        return Err(WorldError::Unsupported(
-            "GcePolicy::MustNotChange is a model-only variant".into(),
-        ));
-    }
-    if cfg.faults != Default::default() {
-        return Err(WorldError::Unsupported(
-            "model faults have no counterpart in the implementation; use the harness self-test"
-                .into(),
-        ));
-    }
-    Ok(())
-}
-
-fn unknown_id_policy(cfg: &AppSyncConfig) -> UnknownIdPolicy {
-    match cfg.unknown_id {
-        appsync_model::UnknownIdPolicy::Reject => UnknownIdPolicy::Reject,
-        appsync_model::UnknownIdPolicy::Create => UnknownIdPolicy::Create,
-    }
-}
-
-/// The real blob of model value `v`.
-pub fn blob(v: u8) -> Vec<u8> {
-    vec![v]
-}
-
+/// The real AppSync of a model AppSync.
 fn real_app_sync(a: appsync_model::AppSync) -> AppSync {
     AppSync::new(u32::from(a.application_id), blob(a.new_state))
 }
 
-/// The initial `application_states`: ids `1..=K`, each at value 0.
-fn initial_states(cfg: &AppSyncConfig) -> Vec<ApplicationState> {
-    (1..=cfg.application_ids)
-        .map(|id| ApplicationState::new(u32::from(id), blob(0)))
-        .collect()
-}
-
 impl RealWorld {
-    /// Builds the group of `cfg`: member 0 creates it with the initial
-    /// `application_states` (and the external sender listed, if any) and
-    /// adds everyone else in one commit. Odd members send PublicMessage,
-    /// even members PrivateMessage, so both wire formats are exercised (R8).
-    pub fn new(cfg: &AppSyncConfig, rules: &RulesFactory) -> Result<Self, WorldError> {
-        supported(cfg)?;
-        let suite = DEFAULT_CIPHER_SUITE;
-        let setup = |e: mls_appsync::SetupError| WorldError::Setup(e.to_string());
-        let policy = unknown_id_policy(cfg);
-        let clients = (0..cfg.members as usize)
-            .map(|i| {
-                let wire = if i % 2 == 1 {
-                    WireFormatPolicy::Public
-                } else {
-                    WireFormatPolicy::Private
-                };
-                let rules = rules(i, policy).with_wire_format(wire);
-                AppSyncClient::with_rules(format!("member{i}"), rules, suite).map_err(setup)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let adversary = match cfg.adversary_leaf() {
-            Some(_) => Some(
-                // PublicMessage: the adversary forges from copies of its
-                // group (see `Forge`), and copies would reuse the secret
-                // tree's generations of a PrivateMessage.
-                AppSyncClient::with_rules(
-                    "adversary",
-                    AppSyncRules::new()
-                        .with_unknown_id_policy(policy)
-                        .with_wire_format(WireFormatPolicy::Public),
-                    suite,
-                )
-                .map_err(setup)?,
-            ),
-            None => None,
-        };
-        let external = match cfg.external_proposals {
-            0 => None,
-            _ => Some(Arc::new(
-                ExternalSender::new("external", AppSyncRules::new(), suite).map_err(setup)?,
-            )),
-        };
-
-        let listed = external
-            .iter()
-            .map(|e| e.signing_identity().clone())
-            .collect();
-        let mut creator = clients[0]
-            .create_group(initial_states(cfg), listed)
-            .map_err(setup)?;
-        let mut key_packages = Vec::new();
-        for client in clients.iter().skip(1).chain(adversary.iter()) {
-            key_packages.push(client.key_package().map_err(mls("key package"))?);
-        }
-        let added = creator
-            .add_members(key_packages)
-            .map_err(mls("add members"))?;
-        let welcome = added
-            .output
-            .welcome_messages
-            .first()
-            .ok_or_else(|| WorldError::Setup("no Welcome".into()))?;
-        let mut members = vec![creator];
-        for client in clients.iter().skip(1) {
-            members.push(client.join_group(welcome).map_err(mls("join"))?);
-        }
-        let adversary = match adversary {
-            Some(client) => Some((
-                client.join_group(welcome).map_err(mls("adversary join"))?,
-                client.rules().clone(),
-            )),
-            None => None,
-        };
-        let base_epoch = members[0].current_epoch();
-        Ok(Self {
-            last: vec![Observed::Nothing; members.len()],
-            last_error: vec![None; members.len()],
-            cursors: vec![0; members.len()],
-            newest: members[0].clone(),
-            members,
-            adversary,
-            external,
-            outsider: Arc::new(
-                AppSyncClient::with_rules("outsider", AppSyncRules::new(), suite).map_err(setup)?,
-            ),
-            log: Vec::new(),
-            base_epoch,
-        })
-    }
-
     /// Plays `action`, which the model took from `before` to `after`, on the
     /// real groups.
     pub fn step(
@@ -396,10 +191,5 @@ impl RealWorld {
             ),
         };
         Ok(())
-    }
-
-    /// The real epoch of member `m`, relative to the model's epoch 0.
-    pub fn epoch(&self, m: usize) -> u64 {
-        self.members[m].current_epoch() - self.base_epoch
     }
 }

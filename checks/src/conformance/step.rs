@@ -1,0 +1,134 @@
+//! One step of conformance: whether the model can take an action, playing
+//! it on the real world, comparing the two views after it, and saying how
+//! they disagree. Exhaustive, random and single-path replay all step through
+//! here, so an enabled action and a divergence mean the same thing whichever
+//! search met them.
+
+use appsync_model::{Action, AppSyncModel, State, encode_path};
+use stateright::Model;
+
+use super::view::{Difference, compare};
+use super::world::{RealWorld, WorldError};
+
+/// A disagreement, with the path that leads to it.
+#[derive(Debug)]
+pub struct Divergence {
+    /// The actions from the initial state, the last one being the step that
+    /// diverged (empty: the initial states already differ).
+    pub path: Vec<Action>,
+    /// What differs.
+    pub difference: Difference,
+}
+
+impl Divergence {
+    /// The one place a divergence is made, so that every search reports the
+    /// path it followed in the same form.
+    pub(crate) fn new(path: &[Action], difference: Difference) -> Self {
+        Self {
+            path: path.to_vec(),
+            difference,
+        }
+    }
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "model and implementation diverge after {} steps:",
+            self.path.len()
+        )?;
+        for (i, action) in self.path.iter().enumerate() {
+            writeln!(f, "  {:>3}. {action}", i + 1)?;
+        }
+        writeln!(f, "  {}", self.difference)?;
+        write!(
+            f,
+            "  replay with: appsync replay [the same configuration flags] '{}'",
+            encode_path(&self.path)
+        )
+    }
+}
+
+/// Why a conformance run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ConformanceError {
+    /// The model and the implementation disagree.
+    #[error("{0}")]
+    Divergence(Box<Divergence>),
+    /// The real world could not be built or stepped for a reason that is not
+    /// a disagreement (setup, unsupported configuration).
+    #[error(transparent)]
+    World(#[from] WorldError),
+}
+
+/// A divergence ends a run: `?` makes it the run's error.
+impl From<Divergence> for ConformanceError {
+    fn from(divergence: Divergence) -> Self {
+        Self::Divergence(Box::new(divergence))
+    }
+}
+
+/// Compares `world` with the model's `state`, which `path` reached.
+pub(crate) fn compare_at(
+    model: &AppSyncModel,
+    state: &State,
+    world: &RealWorld,
+    path: &[Action],
+) -> Result<(), Divergence> {
+    compare(model, state, world).map_err(|difference| Divergence::new(path, difference))
+}
+
+/// What the model does with an action in a state.
+pub(crate) enum Move {
+    /// It takes the action, to a state within its bounds.
+    To(State),
+    /// It offers the action but its committer refuses to build it (the send
+    /// rules reject a by-value AppSync, or the commit would be empty).
+    Refused,
+    /// It does not offer the action here, or the action leads past its
+    /// bounds.
+    Disabled,
+}
+
+/// Whether the model can take `action` in `state`: the harness's one
+/// enabled-action check, for the exhaustive search, proptest's
+/// preconditions and `appsync replay` alike.
+pub(crate) fn enabled(model: &AppSyncModel, state: &State, action: &Action) -> Move {
+    // `next_state` assumes the action's guards hold (a Deliver with nothing
+    // queued would read past the log), so an action the model does not
+    // offer, as a replayed or shrunk path may hold, stops here.
+    let mut offered = Vec::new();
+    model.actions(state, &mut offered);
+    if !offered.contains(action) {
+        return Move::Disabled;
+    }
+    match model.next_state(state, *action) {
+        None => Move::Refused,
+        Some(next) if model.within_boundary(&next) => Move::To(next),
+        // stateright's checker explores nothing past the bounds; neither
+        // does the harness.
+        Some(_) => Move::Disabled,
+    }
+}
+
+/// Plays one model step on `world` and compares; `path` ends with `action`.
+pub(crate) fn step_and_compare(
+    model: &AppSyncModel,
+    before: &State,
+    action: &Action,
+    after: &State,
+    world: &mut RealWorld,
+    path: &[Action],
+) -> Result<(), ConformanceError> {
+    match world.step(model, before, action, after) {
+        Ok(()) => {}
+        // mls-rs refusing a step the model takes is a disagreement too.
+        Err(WorldError::Mls { step, source }) => {
+            let detail = format!("the model takes this step; mls-rs refuses it ({step}: {source})");
+            return Err(Divergence::new(path, Difference::Step { detail }).into());
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(compare_at(model, after, world, path)?)
+}
