@@ -13,7 +13,6 @@
 
 use appsync_benches::settings;
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{
     AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
@@ -32,8 +31,14 @@ fn prepare(
             .with_unknown_id_policy(policy)
             .with_wire_format(WireFormatPolicy::Public)
     };
-    let alice = AppSyncClient::with_rules("alice", rules(), DEFAULT_CIPHER_SUITE).unwrap();
-    let bob = AppSyncClient::with_rules("bob", rules(), DEFAULT_CIPHER_SUITE).unwrap();
+    let alice = AppSyncClient::builder("alice")
+        .rules(rules())
+        .build()
+        .unwrap();
+    let bob = AppSyncClient::builder("bob")
+        .rules(rules())
+        .build()
+        .unwrap();
     let mut a = alice.create_group(initial, Vec::new()).unwrap();
     let added = a.add_members(vec![bob.key_package().unwrap()]).unwrap();
     let b = bob.join_group(&added.output.welcome_messages[0]).unwrap();
@@ -44,11 +49,19 @@ fn prepare(
         Ok(Processed::Commit { app_syncs, .. }) => assert_eq!(app_syncs.len(), syncs.len()),
         other => panic!("the benchmark commit was not applied: {other:?}"),
     }
-    assert_eq!(check.application_states().unwrap(), a.application_states().unwrap());
+    assert_eq!(
+        check.application_states().unwrap(),
+        a.application_states().unwrap()
+    );
     (b, message)
 }
 
-fn time_receiver(c: &mut Criterion, name: &str, param: String, prepared: (AppSyncGroup, MlsMessage)) {
+fn time_receiver(
+    c: &mut Criterion,
+    name: &str,
+    param: String,
+    prepared: (AppSyncGroup, MlsMessage),
+) {
     let (receiver, message) = prepared;
     let mut group = c.benchmark_group(format!("apply/{name}"));
     group.sampling_mode(SamplingMode::Flat).sample_size(10);

@@ -15,11 +15,8 @@
 //! the worst case for the baselines that need a path; AppSync and the no-op
 //! baseline carry no path and are unaffected.
 
-use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 use mls_appsync::extension::with_application_states;
-use mls_appsync::{AppSyncGroupExt, ApplicationState};
-use mls_rs::ExtensionList;
-use mls_rs::extension::built_in::RequiredCapabilitiesExt;
+use mls_appsync::{AppSyncGroupExt, ApplicationState, create_members_joining};
 
 use crate::provider::{BenchGroup, Provider, client};
 
@@ -33,52 +30,22 @@ pub struct Members<P: Provider> {
 
 impl<P: Provider> Members<P> {
     /// A group of `size` members (at least 2) whose `application_states`
-    /// holds `initial`, and which requires the AppSync extension and
-    /// proposal type of every member (as `AppSyncClient::create_group` does).
-    /// With `keep_all` every member joins; otherwise only leaves 0 and
-    /// `size - 1` exist.
+    /// holds `initial`, made by `mls_appsync::create_members_joining` (so it
+    /// requires the AppSync code points of every member). With `keep_all`
+    /// every member joins; otherwise only leaves 0 and `size - 1` exist.
     pub fn build(size: usize, keep_all: bool, initial: Vec<ApplicationState>) -> Self {
         assert!(
             size >= 2,
             "a benchmark group needs a committer and a receiver"
         );
-        let mut extensions = with_application_states(&ExtensionList::new(), initial)
-            .expect("encoding the initial application_states");
-        extensions
-            .set_from(RequiredCapabilitiesExt::new(
-                vec![APPLICATION_STATES_EXTENSION_TYPE],
-                vec![APP_SYNC_PROPOSAL_TYPE],
-                vec![],
-            ))
-            .expect("encoding required_capabilities");
-        let mut creator = client::<P>("member-0")
-            .create_group(extensions, ExtensionList::new(), None)
-            .expect("creating the group");
-
-        let others: Vec<_> = (1..size)
+        let clients: Vec<_> = (0..size)
             .map(|i| client::<P>(&format!("member-{i}")))
             .collect();
-        let key_packages = others
-            .iter()
-            .map(|c| {
-                c.generate_key_package_message(ExtensionList::new(), ExtensionList::new(), None)
-                    .expect("generating a key package")
-            })
-            .collect();
-        let added = creator
-            .add_members(key_packages)
-            .expect("adding the members in one commit");
-        // One Welcome for all new members (the mls-rs default).
-        let welcome = &added.output.welcome_messages[0];
-        let joining = if keep_all {
-            &others[..]
-        } else {
-            &others[others.len() - 1..]
-        };
-        let mut groups = vec![creator];
-        for c in joining {
-            groups.push(c.join_group(None, welcome, None).expect("joining").0);
-        }
+        let created = create_members_joining(&clients, &[], initial, Vec::new(), |leaf| {
+            keep_all || leaf == size - 1
+        })
+        .expect("creating the group, adding everyone in one commit, joining");
+        let groups = created.groups.into_iter().flatten().collect();
         Self { size, groups }
     }
 

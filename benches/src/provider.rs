@@ -1,15 +1,10 @@
 //! Crypto providers and benchmark clients.
 //!
-//! `mls_appsync::AppSyncClient` is fixed to RustCrypto and to the plain
-//! `AppSyncRules`; the benchmarks need [`BenchRules`] and a second provider,
-//! so they build their clients with the mls-rs `ClientBuilder`, registering
-//! the same code points the implementation registers.
+//! Clients come from `mls_appsync::AppSyncClient::builder`, the one way to
+//! build them, with the benchmark's provider and [`BenchRules`].
 
-use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
-use mls_rs::client_builder::{BaseConfig, WithCryptoProvider, WithIdentityProvider, WithMlsRules};
-use mls_rs::identity::SigningIdentity;
-use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};
-use mls_rs::{CipherSuite, CipherSuiteProvider, Client, CryptoProvider, Group};
+use mls_appsync::{AppSyncClient, AppSyncGroup};
+use mls_rs::{CipherSuite, CryptoProvider};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
 use crate::rules::{BenchRules, NOOP_PROPOSAL_TYPE};
@@ -41,38 +36,18 @@ impl Provider for mls_rs_crypto_awslc::AwsLcCryptoProvider {
     }
 }
 
-/// mls-rs configuration of a benchmark client.
-pub type BenchConfig<P> = WithIdentityProvider<
-    BasicIdentityProvider,
-    WithCryptoProvider<P, WithMlsRules<BenchRules, BaseConfig>>,
->;
-
 /// A group of a benchmark client (a plain mls-rs `Group`, so `Clone`).
-pub type BenchGroup<P> = Group<BenchConfig<P>>;
+pub type BenchGroup<P> = AppSyncGroup<P, BenchRules>;
 
-/// A client named `name` with a fresh signature key, [`BenchRules`], and
-/// the AppSync extension, AppSync proposal and no-op proposal registered
-/// (so its leaves advertise all three).
-pub fn client<P: Provider>(name: &str) -> Client<BenchConfig<P>> {
-    let provider = P::create();
-    let suite = provider
-        .cipher_suite_provider(CIPHER_SUITE)
-        .unwrap_or_else(|| panic!("{} lacks cipher suite 1", P::NAME));
-    let (secret, public) = suite
-        .signature_key_generate()
-        .unwrap_or_else(|e| panic!("signature key generation failed: {e:?}"));
-    let credential = BasicCredential::new(name.as_bytes().to_vec()).into_credential();
-    Client::builder()
-        .mls_rules(BenchRules::new())
-        .crypto_provider(provider)
-        .identity_provider(BasicIdentityProvider::new())
-        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
+/// A benchmark client named `name`: provider `P`, [`BenchRules`], a fresh
+/// signature key, and the no-op proposal type registered besides AppSync's
+/// code points (so its leaves advertise all three).
+pub fn client<P: Provider>(name: &str) -> AppSyncClient<P, BenchRules> {
+    AppSyncClient::builder(name)
+        .crypto(P::create())
+        .rules(BenchRules::new())
+        .cipher_suite(CIPHER_SUITE)
         .custom_proposal_type(NOOP_PROPOSAL_TYPE)
-        .signing_identity(
-            SigningIdentity::new(credential, public),
-            secret,
-            CIPHER_SUITE,
-        )
         .build()
+        .unwrap_or_else(|e| panic!("{} cannot build a client: {e}", P::NAME))
 }

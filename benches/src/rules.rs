@@ -9,7 +9,7 @@
 //! one answer for the no-op type, so AppSync and the baseline go through the
 //! same rules and differ only in what AppSync itself does.
 
-use mls_appsync::{AppSyncError, AppSyncRules};
+use mls_appsync::{AppSyncError, AppSyncRules, WrapsAppSyncRules};
 use mls_rs::MlsRules;
 use mls_rs::group::proposal::CustomProposal;
 use mls_rs::group::{GroupContext, Roster};
@@ -33,6 +33,12 @@ impl BenchRules {
     /// rejected) with the no-op exception.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl WrapsAppSyncRules for BenchRules {
+    fn app_sync_rules(&self) -> &AppSyncRules {
+        &self.inner
     }
 }
 

@@ -1,56 +1,183 @@
-//! Building AppSync-capable clients and groups, and the group operations an
-//! application (or a conformance harness) needs.
+//! Building AppSync-capable clients, and groups of them: the one way to do
+//! it, generic over the crypto provider and the rules.
+//!
+//! [`AppSyncClient::builder`] registers both AppSync code points (so every
+//! leaf advertises them in its capabilities), installs the rules, and makes
+//! or takes a signing identity. The rules are [`AppSyncRules`] or a wrapper
+//! around them ([`WrapsAppSyncRules`]): the benchmarks' no-op exception and
+//! the test-only forger are such wrappers, so what a user ships is always
+//! `AppSyncRules` itself. [`create_members`] makes one group of several
+//! clients (create, add everyone in one commit, join by Welcome).
 
-use mls_rs::client_builder::{
-    BaseConfig, MlsConfig, WithCryptoProvider, WithIdentityProvider, WithMlsRules,
-};
-use mls_rs::error::IntoAnyError;
-use mls_rs::error::MlsError;
+use mls_rs::client_builder::{BaseConfig, WithCryptoProvider, WithIdentityProvider, WithMlsRules};
+use mls_rs::crypto::SignatureSecretKey;
+use mls_rs::error::{IntoAnyError, MlsError};
 use mls_rs::extension::built_in::{ExternalSendersExt, RequiredCapabilitiesExt};
-use mls_rs::group::proposal::Proposal;
-use mls_rs::group::{CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender};
+use mls_rs::group::ExportedTree;
 use mls_rs::identity::SigningIdentity;
 use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};
 use mls_rs::{
     CipherSuite, CipherSuiteProvider, Client, CryptoProvider, ExtensionList, Group, MlsMessage,
+    MlsRules,
 };
+use mls_rs_core::group::ProposalType;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
-use crate::codec::{AppSync, ApplicationState, CodecError};
+use crate::codec::ApplicationState;
 use crate::constants::{
     APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE, DEFAULT_CIPHER_SUITE,
 };
-use crate::error::{AppSyncError, RejectionReason, SetupError, StatesDefect};
-use crate::extension::{application_states, with_application_states};
-use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
-use crate::receive;
+use crate::error::{AppSyncError, SetupError, StatesDefect};
+use crate::extension::with_application_states;
+use crate::group::AppSyncGroupExt;
 use crate::rules::{AppSyncRules, WireFormatPolicy, r10_well_formed_application_states};
 
+/// Rules a client can install: [`AppSyncRules`], or a wrapper that delegates
+/// to them (and may add test or benchmark behaviour around them).
+pub trait WrapsAppSyncRules: MlsRules + Clone {
+    /// The AppSync rules inside (to switch the wire format, R8).
+    fn app_sync_rules(&self) -> &AppSyncRules;
+}
+
+impl WrapsAppSyncRules for AppSyncRules {
+    fn app_sync_rules(&self) -> &AppSyncRules {
+        self
+    }
+}
+
 /// The mls-rs configuration of an AppSync client: in-memory storage, basic
-/// credentials, the RustCrypto provider and [`AppSyncRules`].
-pub type AppSyncConfig = WithIdentityProvider<
-    BasicIdentityProvider,
-    WithCryptoProvider<RustCryptoProvider, WithMlsRules<AppSyncRules, BaseConfig>>,
->;
+/// credentials, crypto provider `P` and rules `R`.
+pub type ClientConfig<P = RustCryptoProvider, R = AppSyncRules> =
+    WithIdentityProvider<BasicIdentityProvider, WithCryptoProvider<P, WithMlsRules<R, BaseConfig>>>;
 
 /// A group of an [`AppSyncClient`]. It is a plain mls-rs `Group` (and `Clone`).
-pub type AppSyncGroup = Group<AppSyncConfig>;
+pub type AppSyncGroup<P = RustCryptoProvider, R = AppSyncRules> = Group<ClientConfig<P, R>>;
 
 /// An mls-rs client that supports AppSync, with its rules and identity.
 #[derive(Clone, Debug)]
-pub struct AppSyncClient {
-    client: Client<AppSyncConfig>,
-    rules: AppSyncRules,
+pub struct AppSyncClient<P = RustCryptoProvider, R = AppSyncRules>
+where
+    P: CryptoProvider + Clone,
+    R: WrapsAppSyncRules,
+{
+    client: Client<ClientConfig<P, R>>,
+    rules: R,
     signing_identity: SigningIdentity,
     cipher_suite: CipherSuite,
 }
 
-/// A fresh signature key pair and basic credential for `name`.
-pub(crate) fn new_identity(
+/// Builds an [`AppSyncClient`]; start with [`AppSyncClient::builder`].
+#[derive(Clone, Debug)]
+pub struct AppSyncClientBuilder<P, R> {
+    name: Vec<u8>,
+    crypto: P,
+    rules: R,
+    cipher_suite: CipherSuite,
+    custom_proposal_types: Vec<ProposalType>,
+    signer: Option<(SigningIdentity, SignatureSecretKey)>,
+}
+
+impl AppSyncClient {
+    /// A client named `name` with default rules, RustCrypto and cipher suite 1.
+    pub fn new(name: impl AsRef<[u8]>) -> Result<Self, SetupError> {
+        Self::builder(name).build()
+    }
+
+    /// A builder for a client named `name`: RustCrypto, [`AppSyncRules`] and
+    /// cipher suite 1 unless changed.
+    pub fn builder(
+        name: impl AsRef<[u8]>,
+    ) -> AppSyncClientBuilder<RustCryptoProvider, AppSyncRules> {
+        AppSyncClientBuilder {
+            name: name.as_ref().to_vec(),
+            crypto: RustCryptoProvider::default(),
+            rules: AppSyncRules::new(),
+            cipher_suite: DEFAULT_CIPHER_SUITE,
+            custom_proposal_types: Vec::new(),
+            signer: None,
+        }
+    }
+}
+
+impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClientBuilder<P, R> {
+    /// Use crypto provider `crypto` (for example aws-lc).
+    pub fn crypto<Q: CryptoProvider + Clone>(self, crypto: Q) -> AppSyncClientBuilder<Q, R> {
+        AppSyncClientBuilder {
+            name: self.name,
+            crypto,
+            rules: self.rules,
+            cipher_suite: self.cipher_suite,
+            custom_proposal_types: self.custom_proposal_types,
+            signer: self.signer,
+        }
+    }
+
+    /// Install `rules`: [`AppSyncRules`] or a wrapper around them.
+    pub fn rules<S: WrapsAppSyncRules>(self, rules: S) -> AppSyncClientBuilder<P, S> {
+        AppSyncClientBuilder {
+            name: self.name,
+            crypto: self.crypto,
+            rules,
+            cipher_suite: self.cipher_suite,
+            custom_proposal_types: self.custom_proposal_types,
+            signer: self.signer,
+        }
+    }
+
+    /// Sign with `cipher_suite` (default: suite 1).
+    pub fn cipher_suite(mut self, cipher_suite: CipherSuite) -> Self {
+        self.cipher_suite = cipher_suite;
+        self
+    }
+
+    /// Also register `proposal_type` (besides AppSync's), so that leaves
+    /// advertise it.
+    pub fn custom_proposal_type(mut self, proposal_type: ProposalType) -> Self {
+        self.custom_proposal_types.push(proposal_type);
+        self
+    }
+
+    /// Sign with this identity and key instead of fresh ones (for example a
+    /// passive client whose keys a test vector gives).
+    pub fn signer(mut self, identity: SigningIdentity, secret: SignatureSecretKey) -> Self {
+        self.signer = Some((identity, secret));
+        self
+    }
+
+    /// Build the client. Fails when the provider lacks the cipher suite.
+    pub fn build(self) -> Result<AppSyncClient<P, R>, SetupError> {
+        let (signing_identity, secret) = match self.signer {
+            Some(signer) => signer,
+            None => new_identity(&self.crypto, &self.name, self.cipher_suite)?,
+        };
+        let mut builder = Client::builder()
+            .mls_rules(self.rules.clone())
+            .crypto_provider(self.crypto)
+            .identity_provider(BasicIdentityProvider::new())
+            .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
+            .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE);
+        for proposal_type in self.custom_proposal_types {
+            builder = builder.custom_proposal_type(proposal_type);
+        }
+        let client = builder
+            .signing_identity(signing_identity.clone(), secret, self.cipher_suite)
+            .build();
+        Ok(AppSyncClient {
+            client,
+            rules: self.rules,
+            signing_identity,
+            cipher_suite: self.cipher_suite,
+        })
+    }
+}
+
+/// A fresh signature key pair from `crypto` and a basic credential for `name`.
+pub fn new_identity<P: CryptoProvider>(
+    crypto: &P,
     name: &[u8],
     cipher_suite: CipherSuite,
-) -> Result<(SigningIdentity, mls_rs::crypto::SignatureSecretKey), SetupError> {
-    let provider = RustCryptoProvider::default()
+) -> Result<(SigningIdentity, SignatureSecretKey), SetupError> {
+    let provider = crypto
         .cipher_suite_provider(cipher_suite)
         .ok_or_else(|| SetupError::Crypto(format!("unsupported cipher suite {cipher_suite:?}")))?;
     let (secret, public) = provider
@@ -60,45 +187,14 @@ pub(crate) fn new_identity(
     Ok((SigningIdentity::new(credential, public), secret))
 }
 
-impl AppSyncClient {
-    /// A client named `name` with default rules and cipher suite 1.
-    pub fn new(name: impl AsRef<[u8]>) -> Result<Self, SetupError> {
-        Self::with_rules(name, AppSyncRules::new(), DEFAULT_CIPHER_SUITE)
-    }
-
-    /// A client named `name` using `rules` and `cipher_suite`.
-    ///
-    /// Both AppSync code points are registered, so the client's leaves
-    /// advertise the extension and the proposal type in their capabilities.
-    pub fn with_rules(
-        name: impl AsRef<[u8]>,
-        rules: AppSyncRules,
-        cipher_suite: CipherSuite,
-    ) -> Result<Self, SetupError> {
-        let (signing_identity, secret) = new_identity(name.as_ref(), cipher_suite)?;
-        let client = Client::builder()
-            .mls_rules(rules.clone())
-            .crypto_provider(RustCryptoProvider::default())
-            .identity_provider(BasicIdentityProvider::new())
-            .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-            .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
-            .signing_identity(signing_identity.clone(), secret, cipher_suite)
-            .build();
-        Ok(Self {
-            client,
-            rules,
-            signing_identity,
-            cipher_suite,
-        })
-    }
-
+impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
     /// The underlying mls-rs client.
-    pub fn mls_client(&self) -> &Client<AppSyncConfig> {
+    pub fn mls_client(&self) -> &Client<ClientConfig<P, R>> {
         &self.client
     }
 
     /// The rules installed on this client (shared with all its groups).
-    pub fn rules(&self) -> &AppSyncRules {
+    pub fn rules(&self) -> &R {
         &self.rules
     }
 
@@ -115,7 +211,7 @@ impl AppSyncClient {
     /// Send the next proposals and commits of all this client's groups as
     /// PublicMessage or PrivateMessage (R8).
     pub fn set_wire_format(&self, policy: WireFormatPolicy) {
-        self.rules.set_wire_format(policy);
+        self.rules.app_sync_rules().set_wire_format(policy);
     }
 
     /// A key package message, for being added to a group.
@@ -128,12 +224,13 @@ impl AppSyncClient {
     /// that order) and whose `external_senders` lists `external_senders`.
     ///
     /// The group requires both AppSync code points of every member
-    /// (`required_capabilities`). Ids must be distinct.
+    /// (`required_capabilities`). The list must be well-formed (R10): ids
+    /// distinct.
     pub fn create_group(
         &self,
         initial_states: Vec<ApplicationState>,
         external_senders: Vec<SigningIdentity>,
-    ) -> Result<AppSyncGroup, SetupError> {
+    ) -> Result<AppSyncGroup<P, R>, SetupError> {
         let mut extensions = with_application_states(&ExtensionList::new(), initial_states)?;
         r10_well_formed_application_states(&extensions).map_err(|error| match error {
             AppSyncError::InvalidApplicationStates(StatesDefect::RepeatedApplicationId(id)) => {
@@ -158,8 +255,18 @@ impl AppSyncClient {
     ///
     /// A group whose `application_states` is ill-formed (R10) is refused:
     /// no AppSync could ever be committed in it.
-    pub fn join_group(&self, welcome: &MlsMessage) -> Result<AppSyncGroup, MlsError> {
-        let group = self.client.join_group(None, welcome, None)?.0;
+    pub fn join_group(&self, welcome: &MlsMessage) -> Result<AppSyncGroup<P, R>, MlsError> {
+        self.join_group_with_tree(None, welcome)
+    }
+
+    /// Like [`join_group`](Self::join_group), for a Welcome that does not
+    /// carry the ratchet tree: `tree` gives it.
+    pub fn join_group_with_tree(
+        &self,
+        tree: Option<ExportedTree<'_>>,
+        welcome: &MlsMessage,
+    ) -> Result<AppSyncGroup<P, R>, MlsError> {
+        let group = self.client.join_group(tree, welcome, None)?.0;
         r10_well_formed_application_states(&group.context().extensions)
             .map_err(|e| MlsError::MlsRulesError(e.into_any_error()))?;
         Ok(group)
@@ -170,204 +277,73 @@ impl AppSyncClient {
 /// `initial_states` and `external_senders`, adds all the others in one
 /// commit, and they join by Welcome. Returns the groups in client order
 /// (leaf `i` is `clients[i]`), all at epoch 1.
-pub fn create_members(
-    clients: &[AppSyncClient],
+pub fn create_members<P: CryptoProvider + Clone, R: WrapsAppSyncRules>(
+    clients: &[AppSyncClient<P, R>],
     initial_states: Vec<ApplicationState>,
     external_senders: Vec<SigningIdentity>,
-) -> Result<Vec<AppSyncGroup>, SetupError> {
+) -> Result<Vec<AppSyncGroup<P, R>>, SetupError> {
+    let created = create_members_joining(clients, &[], initial_states, external_senders, |_| true)?;
+    Ok(created.groups.into_iter().flatten().collect())
+}
+
+/// A group made by [`create_members_joining`].
+#[derive(Clone)]
+pub struct NewGroup<P: CryptoProvider + Clone, R: WrapsAppSyncRules> {
+    /// Per client, its group (`None` for a client that did not join).
+    pub groups: Vec<Option<AppSyncGroup<P, R>>>,
+    /// The Welcome of the Add commit (`None` when nobody was added).
+    pub welcome: Option<MlsMessage>,
+}
+
+/// Like [`create_members`], with two more choices: `more_key_packages` are
+/// added in the same commit after the clients (a member whose keys live
+/// elsewhere, e.g. a test vector's passive client), and only the clients
+/// `i` with `join(i)` (and the creator, always) join. The others' leaves are
+/// in the tree but their groups are never built: joining validates the
+/// whole tree, so a large benchmark group builds only the members it times.
+pub fn create_members_joining<P: CryptoProvider + Clone, R: WrapsAppSyncRules>(
+    clients: &[AppSyncClient<P, R>],
+    more_key_packages: &[MlsMessage],
+    initial_states: Vec<ApplicationState>,
+    external_senders: Vec<SigningIdentity>,
+    join: impl Fn(usize) -> bool,
+) -> Result<NewGroup<P, R>, SetupError> {
     let Some((creator, others)) = clients.split_first() else {
-        return Ok(Vec::new());
+        return Ok(NewGroup {
+            groups: Vec::new(),
+            welcome: None,
+        });
     };
     let mut first = creator.create_group(initial_states, external_senders)?;
-    if others.is_empty() {
-        return Ok(vec![first]);
-    }
-    let key_packages = others
+    let mut key_packages = others
         .iter()
         .map(AppSyncClient::key_package)
         .collect::<Result<Vec<_>, _>>()?;
+    key_packages.extend(more_key_packages.iter().cloned());
+    if key_packages.is_empty() {
+        return Ok(NewGroup {
+            groups: vec![Some(first)],
+            welcome: None,
+        });
+    }
     let added = first.add_members(key_packages)?;
     // mls-rs makes one Welcome for all new members by default.
     let welcome = added
         .output
         .welcome_messages
         .first()
-        .ok_or(MlsError::WelcomeKeyPackageNotFound)?;
-    let mut groups = vec![first];
-    for client in others {
-        groups.push(client.join_group(welcome)?);
+        .ok_or(MlsError::WelcomeKeyPackageNotFound)?
+        .clone();
+    let mut groups = vec![Some(first)];
+    for (i, client) in others.iter().enumerate() {
+        let leaf = i + 1;
+        groups.push(match join(leaf) {
+            true => Some(client.join_group(&welcome)?),
+            false => None,
+        });
     }
-    Ok(groups)
-}
-
-/// What processing an incoming message did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Processed {
-    /// A commit was accepted; the group is now at `epoch`.
-    Commit {
-        /// The new epoch.
-        epoch: u64,
-        /// Leaf index of the committer.
-        committer: u32,
-        /// The AppSyncs the commit applied, in application order.
-        app_syncs: Vec<AppSync>,
-    },
-    /// A proposal was accepted and cached for a later commit.
-    Proposal {
-        /// Who sent it.
-        sender: ProposalSender,
-        /// The AppSync it carries, if it is one.
-        app_sync: Option<AppSync>,
-    },
-    /// Any other message (application data, ...).
-    Other,
-}
-
-/// A message the group refused; the group state is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[error("message rejected ({reason:?}): {error}")]
-pub struct Rejected {
-    /// The class of the rejection.
-    pub reason: RejectionReason,
-    /// The error mls-rs returned.
-    pub error: MlsError,
-}
-
-/// A commit this member made and applied.
-#[derive(Clone, Debug)]
-pub struct AppSyncCommit {
-    /// The mls-rs output: the commit message to send, Welcome messages, ...
-    pub output: CommitOutput,
-    /// The committer's new epoch.
-    pub epoch: u64,
-    /// The AppSyncs the commit applied, in application (= wire) order.
-    pub app_syncs: Vec<AppSync>,
-}
-
-/// The AppSyncs a processed commit applied, in order.
-///
-/// `NewEpoch::applied_proposals` also lists the local GroupContextExtensions
-/// proposal that carries the new `application_states`; it never went on the
-/// wire, so it is left out here.
-pub fn committed_app_syncs(description: &CommitMessageDescription) -> Vec<AppSync> {
-    let new_epoch = match &description.effect {
-        CommitEffect::NewEpoch(new_epoch) => new_epoch,
-        CommitEffect::Removed { new_epoch, .. } => new_epoch,
-        CommitEffect::ReInit(_) => return Vec::new(),
-    };
-    new_epoch
-        .applied_proposals
-        .iter()
-        .filter_map(|info| match &info.proposal {
-            Proposal::Custom(custom) if is_app_sync(custom) => decode_app_sync(custom).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-/// AppSync operations on an mls-rs group.
-pub trait AppSyncGroupExt {
-    /// The group's current `application_states`, in list order (empty if
-    /// the extension is absent).
-    fn application_states(&self) -> Result<Vec<ApplicationState>, CodecError>;
-
-    /// Send an AppSync by reference: returns the proposal message to deliver
-    /// to the other members, and caches it for this member's next commit.
-    fn propose_app_sync(&mut self, app_sync: &AppSync) -> Result<MlsMessage, MlsError>;
-
-    /// Commit `app_syncs` by value (in that order), together with every
-    /// cached by-reference proposal, and apply the commit locally.
-    ///
-    /// An invalid by-value AppSync makes this fail with the typed error (see
-    /// [`app_sync_error`](crate::error::app_sync_error)); invalid cached
-    /// proposals are dropped. Returns the message to deliver.
-    fn commit_app_syncs(&mut self, app_syncs: &[AppSync]) -> Result<AppSyncCommit, MlsError>;
-
-    /// Add members by key package, commit and apply; the Welcome is in the
-    /// returned output.
-    fn add_members(&mut self, key_packages: Vec<MlsMessage>) -> Result<AppSyncCommit, MlsError>;
-
-    /// Process a message from another member or an external sender, all or
-    /// nothing: a rejected message leaves the group exactly as it was, so the
-    /// genuine message that follows a tampered one is still processed (see
-    /// [`crate::receive`]). A proposal that breaks the rules on its own
-    /// (malformed AppSync, unauthorized sender, ill-formed
-    /// `application_states`) is rejected on arrival.
-    fn process(&mut self, message: MlsMessage) -> Result<Processed, Rejected>;
-
-    /// [`process`](AppSyncGroupExt::process) the message encoded in `bytes`;
-    /// bytes that are no MLS message are rejected as a malformed message.
-    fn process_bytes(&mut self, bytes: &[u8]) -> Result<Processed, Rejected>;
-
-    /// The epoch authenticator of the current epoch, as bytes.
-    fn epoch_authenticator_bytes(&self) -> Result<Vec<u8>, MlsError>;
-
-    /// Leaf indexes of the current members, ascending.
-    fn member_indexes(&self) -> Vec<u32>;
-}
-
-impl<C: MlsConfig> AppSyncGroupExt for Group<C> {
-    fn application_states(&self) -> Result<Vec<ApplicationState>, CodecError> {
-        application_states(&self.context().extensions)
-    }
-
-    fn propose_app_sync(&mut self, app_sync: &AppSync) -> Result<MlsMessage, MlsError> {
-        let proposal = to_custom_proposal(app_sync).map_err(|e| {
-            MlsError::SerializationError(mls_rs::error::IntoAnyError::into_any_error(e))
-        })?;
-        self.propose_custom(proposal, Vec::new())
-    }
-
-    fn commit_app_syncs(&mut self, app_syncs: &[AppSync]) -> Result<AppSyncCommit, MlsError> {
-        let mut builder = self.commit_builder();
-        for app_sync in app_syncs {
-            let proposal = to_custom_proposal(app_sync).map_err(|e| {
-                MlsError::SerializationError(mls_rs::error::IntoAnyError::into_any_error(e))
-            })?;
-            builder = builder.custom_proposal(proposal);
-        }
-        let output = builder.build()?;
-        finish_commit(self, output)
-    }
-
-    fn add_members(&mut self, key_packages: Vec<MlsMessage>) -> Result<AppSyncCommit, MlsError> {
-        let mut builder = self.commit_builder();
-        for key_package in key_packages {
-            builder = builder.add_member(key_package)?;
-        }
-        let output = builder.build()?;
-        finish_commit(self, output)
-    }
-
-    fn process(&mut self, message: MlsMessage) -> Result<Processed, Rejected> {
-        receive::process(self, message)
-    }
-
-    fn process_bytes(&mut self, bytes: &[u8]) -> Result<Processed, Rejected> {
-        receive::process_bytes(self, bytes)
-    }
-
-    fn epoch_authenticator_bytes(&self) -> Result<Vec<u8>, MlsError> {
-        Ok(self.epoch_authenticator()?.as_bytes().to_vec())
-    }
-
-    fn member_indexes(&self) -> Vec<u32> {
-        let mut indexes: Vec<u32> = self.roster().members_iter().map(|m| m.index).collect();
-        indexes.sort_unstable();
-        indexes
-    }
-}
-
-/// Apply the pending commit and describe it.
-fn finish_commit<C: MlsConfig>(
-    group: &mut Group<C>,
-    output: CommitOutput,
-) -> Result<AppSyncCommit, MlsError> {
-    let description = group.apply_pending_commit()?;
-    Ok(AppSyncCommit {
-        output,
-        epoch: group.current_epoch(),
-        app_syncs: committed_app_syncs(&description),
+    Ok(NewGroup {
+        groups,
+        welcome: Some(welcome),
     })
 }

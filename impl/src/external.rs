@@ -49,7 +49,8 @@ impl ExternalSender {
         rules: AppSyncRules,
         cipher_suite: CipherSuite,
     ) -> Result<Self, SetupError> {
-        let (signing_identity, secret) = new_identity(name.as_ref(), cipher_suite)?;
+        let (signing_identity, secret) =
+            new_identity(&RustCryptoProvider::default(), name.as_ref(), cipher_suite)?;
         let client = ExternalClient::builder()
             .mls_rules(rules)
             .crypto_provider(RustCryptoProvider::default())

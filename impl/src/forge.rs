@@ -1,7 +1,10 @@
 //! A forging adversary for tests and the conformance harness (cargo feature
 //! `forge`).
 //!
-//! Honest members must reject what this module builds:
+//! [`ForgingRules`] wraps [`AppSyncRules`] the way the benchmarks' rules
+//! do: it delegates everything, except that while a forgery is being built
+//! its Send side lets every proposal through. The rules a user ships never
+//! see it. Honest members must reject what this module builds:
 //!
 //! * [`forge_commit`] makes a member commit a [`ForgeryKind`] while its rules
 //!   let everything through on Send (the receive side stays honest);
@@ -16,21 +19,26 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::MlsError;
 use mls_rs::group::proposal::{CustomProposal, Proposal};
-use mls_rs::group::{GroupContext, Sender};
-use mls_rs::mls_rules::{CommitSource, ProposalBundle, ProposalSource};
-use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, ExtensionList, Group, MlsMessage};
+use mls_rs::group::{GroupContext, Roster};
+use mls_rs::mls_rules::{
+    CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle, ProposalSource,
+};
+use mls_rs::{
+    CipherSuite, CipherSuiteProvider, CryptoProvider, ExtensionList, Group, MlsMessage, MlsRules,
+};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use tls_codec::VLBytes;
 
-use crate::client::{AppSyncClient, AppSyncGroup, AppSyncGroupExt};
+use crate::client::{AppSyncClient, AppSyncGroup, WrapsAppSyncRules};
 use crate::codec::{self, AppSync, ApplicationState, CodecError};
 use crate::constants::APP_SYNC_PROPOSAL_TYPE;
 use crate::error::AppSyncError;
 use crate::extension::with_application_states;
+use crate::group::AppSyncGroupExt;
 use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
 use crate::rules::{
-    AppSyncRules, UnknownIdPolicy, r3_apply_app_sync, r9_inject_application_states,
-    r10_well_formed_application_states,
+    AppSyncRules, UnknownIdPolicy, committer_sender, r3_apply_app_sync,
+    r9_inject_application_states, r10_well_formed_application_states,
 };
 
 /// How the Send side behaves while forging.
@@ -44,12 +52,12 @@ pub(crate) enum ForgeMode {
     PassThroughSkip = 2,
 }
 
-/// Shared switch read by [`AppSyncRules`] on Send.
+/// Shared switch read by [`ForgingRules`] on Send.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ForgeSwitch(Arc<AtomicU8>);
+struct ForgeSwitch(Arc<AtomicU8>);
 
 impl ForgeSwitch {
-    pub(crate) fn mode(&self) -> Option<ForgeMode> {
+    fn mode(&self) -> Option<ForgeMode> {
         match self.0.load(Ordering::SeqCst) {
             1 => Some(ForgeMode::PassThroughApply),
             2 => Some(ForgeMode::PassThroughSkip),
@@ -79,8 +87,75 @@ impl Drop for ForgeGuard<'_> {
     }
 }
 
+/// [`AppSyncRules`] plus a switch that, while a forgery is built, replaces
+/// the Send side. Clones share the switch (mls-rs clones the rules into every
+/// group of the client). Install it with
+/// `AppSyncClient::builder(name).rules(ForgingRules::new(rules))`.
+#[derive(Clone, Debug, Default)]
+pub struct ForgingRules {
+    honest: AppSyncRules,
+    switch: ForgeSwitch,
+}
+
+impl ForgingRules {
+    /// `honest` rules that can be made to forge.
+    pub fn new(honest: AppSyncRules) -> Self {
+        Self {
+            honest,
+            switch: ForgeSwitch::default(),
+        }
+    }
+}
+
+impl WrapsAppSyncRules for ForgingRules {
+    fn app_sync_rules(&self) -> &AppSyncRules {
+        &self.honest
+    }
+}
+
+impl MlsRules for ForgingRules {
+    type Error = AppSyncError;
+
+    fn filter_proposals(
+        &self,
+        direction: CommitDirection,
+        source: CommitSource,
+        roster: &Roster,
+        context: &GroupContext,
+        bundle: ProposalBundle,
+    ) -> Result<ProposalBundle, AppSyncError> {
+        match (direction, self.switch.mode()) {
+            (CommitDirection::Send, Some(mode)) => forged_send(mode, &source, context, bundle),
+            _ => self
+                .honest
+                .filter_proposals(direction, source, roster, context, bundle),
+        }
+    }
+
+    fn commit_options(
+        &self,
+        roster: &Roster,
+        context: &GroupContext,
+        bundle: &ProposalBundle,
+    ) -> Result<CommitOptions, AppSyncError> {
+        self.honest.commit_options(roster, context, bundle)
+    }
+
+    fn encryption_options(
+        &self,
+        roster: &Roster,
+        context: &GroupContext,
+    ) -> Result<EncryptionOptions, AppSyncError> {
+        self.honest.encryption_options(roster, context)
+    }
+
+    fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
+        self.honest.custom_proposal_requires_update_path(proposal)
+    }
+}
+
 /// The Send side of a forging committer.
-pub(crate) fn forged_send(
+fn forged_send(
     mode: ForgeMode,
     source: &CommitSource,
     context: &GroupContext,
@@ -106,11 +181,7 @@ pub(crate) fn forged_send(
         .iter()
         .any(|p| p.source != ProposalSource::Local);
     if any && !has_gce {
-        let committer = match source {
-            CommitSource::ExistingMember(member) => Sender::Member(member.index),
-            CommitSource::NewMember(_) => Sender::NewMemberCommit,
-        };
-        r9_inject_application_states(&mut bundle, committer, context, states)?;
+        r9_inject_application_states(&mut bundle, committer_sender(source), context, states)?;
     }
     Ok(bundle)
 }
@@ -189,14 +260,14 @@ pub enum ForgeError {
 }
 
 /// Build, as the member owning `group`, a commit of kind `kind` that skips
-/// the Send-side rules. `rules` must be the rules installed on that member's
-/// client ([`AppSyncClient::rules`]).
+/// the Send-side rules. `rules` must be the [`ForgingRules`] installed on
+/// that member's client ([`AppSyncClient::rules`]).
 ///
 /// The commit is not applied: the forger's group stays where it was, so the
 /// test can go on with it. Cached by-reference proposals are included, as
 /// mls-rs always does.
 pub fn forge_commit<C: MlsConfig>(
-    rules: &AppSyncRules,
+    rules: &ForgingRules,
     group: &mut Group<C>,
     kind: ForgeryKind,
 ) -> Result<MlsMessage, ForgeError> {
@@ -208,7 +279,7 @@ pub fn forge_commit<C: MlsConfig>(
 /// Like [`forge_commit`], but leave the forged commit pending in `group`, so
 /// that `apply_pending_commit` moves the forger into the epoch it forged.
 pub fn forge_commit_pending<C: MlsConfig>(
-    rules: &AppSyncRules,
+    rules: &ForgingRules,
     group: &mut Group<C>,
     kind: ForgeryKind,
 ) -> Result<MlsMessage, ForgeError> {
@@ -270,7 +341,7 @@ pub struct Forgery {
 /// Build `forgery` as the member owning `group`, skipping the Send-side
 /// rules, and leave the group unchanged (see [`forge_commit`]).
 pub fn forge_custom_commit<C: MlsConfig>(
-    rules: &AppSyncRules,
+    rules: &ForgingRules,
     group: &mut Group<C>,
     forgery: &Forgery,
 ) -> Result<MlsMessage, ForgeError> {
@@ -281,7 +352,7 @@ pub fn forge_custom_commit<C: MlsConfig>(
 
 /// Like [`forge_custom_commit`], but leave the commit pending.
 pub fn forge_custom_commit_pending<C: MlsConfig>(
-    rules: &AppSyncRules,
+    rules: &ForgingRules,
     group: &mut Group<C>,
     forgery: &Forgery,
 ) -> Result<MlsMessage, ForgeError> {
@@ -290,7 +361,7 @@ pub fn forge_custom_commit_pending<C: MlsConfig>(
     } else {
         ForgeMode::PassThroughSkip
     };
-    let _guard = ForgeGuard::new(&rules.forge, mode);
+    let _guard = ForgeGuard::new(&rules.switch, mode);
     let mut builder = group.commit_builder();
     for proposal in &forgery.proposals {
         builder = builder.custom_proposal(proposal.clone());
@@ -308,12 +379,12 @@ pub fn forge_custom_commit_pending<C: MlsConfig>(
 /// Returns the joiner's group (which believes the commit succeeded) and the
 /// commit to deliver. Honest members reject it: a NewMemberCommit sender is
 /// not authorized to send AppSync (R7).
-pub fn external_commit_with_app_sync(
-    joiner: &AppSyncClient,
+pub fn external_commit_with_app_sync<P: CryptoProvider + Clone>(
+    joiner: &AppSyncClient<P, ForgingRules>,
     group_info: MlsMessage,
     app_sync: &AppSync,
-) -> Result<(AppSyncGroup, MlsMessage), ForgeError> {
-    let _guard = ForgeGuard::new(&joiner.rules().forge, ForgeMode::PassThroughApply);
+) -> Result<(AppSyncGroup<P, ForgingRules>, MlsMessage), ForgeError> {
+    let _guard = ForgeGuard::new(&joiner.rules().switch, ForgeMode::PassThroughApply);
     let (group, commit) = joiner
         .mls_client()
         .external_commit_builder()?

@@ -13,14 +13,18 @@
 //!   private-use code points of [`constants`];
 //! * [`rules`]: [`AppSyncRules`], the `MlsRules` that validate and apply
 //!   AppSync on the committer and on every receiver (R3 to R9);
-//! * [`client`]: clients, groups and the group operations ([`AppSyncGroupExt`]);
+//! * [`client`]: building clients and groups, generic over the crypto
+//!   provider and the rules ([`AppSyncClient::builder`]);
+//! * [`group`]: the group operations ([`AppSyncGroupExt`]);
 //! * [`receive`]: all-or-nothing processing of incoming messages, with
 //!   arrival verdicts on proposals;
 //! * [`external`]: an external sender that proposes AppSync (R7);
 //! * [`error`]: [`AppSyncError`] and the [`RejectionReason`] classes.
 //!
 //! Test-only features: `fault-injection` (seeded faults for the conformance
-//! harness) and `forge` (a committer and senders that break the rules).
+//! harness) and `forge` ([`forge::ForgingRules`], a wrapper around the rules
+//! whose committer breaks them, and hand-made messages from unauthorized
+//! senders).
 //!
 //! # Example
 //!
@@ -99,13 +103,14 @@ pub mod fault;
 mod fault;
 #[cfg(feature = "forge")]
 pub mod forge;
+pub mod group;
 pub mod proposal;
 pub mod receive;
 pub mod rules;
 
 pub use client::{
-    AppSyncClient, AppSyncCommit, AppSyncConfig, AppSyncGroup, AppSyncGroupExt, Processed,
-    Rejected, create_members,
+    AppSyncClient, AppSyncClientBuilder, AppSyncGroup, ClientConfig, NewGroup, WrapsAppSyncRules,
+    create_members, create_members_joining,
 };
 pub use codec::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
 pub use error::{
@@ -113,6 +118,7 @@ pub use error::{
     rejection_reason,
 };
 pub use external::ExternalSender;
+pub use group::{AppSyncCommit, AppSyncGroupExt, Processed, Rejected};
 pub use rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
 
 /// mls-rs, re-exported so users get the exact version this crate is built on.

@@ -26,8 +26,8 @@ use mls_rs::group::proposal::Proposal;
 use mls_rs::group::{ContentType, ProposalSender, ReceivedMessage, Sender};
 use mls_rs::{Group, MlsMessage, MlsMessageDescription, WireFormat};
 
-use crate::client::{Processed, Rejected, committed_app_syncs};
 use crate::error::{RejectionReason, rejection_reason};
+use crate::group::{Processed, Rejected, committed_app_syncs};
 use crate::proposal::{decode_app_sync, is_app_sync};
 use crate::rules::arrival_verdict;
 

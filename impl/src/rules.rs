@@ -108,17 +108,15 @@ pub enum WireFormatPolicy {
 
 /// The `MlsRules` implementing AppSync (R3 to R9). Install it on every client.
 ///
-/// Cloning shares the wire-format switch (and, with the `forge` feature, the
-/// forging switch): mls-rs clones the rules into every group of a client, and
-/// the application keeps a clone to choose the wire format per message.
+/// Cloning shares the wire-format switch: mls-rs clones the rules into every
+/// group of a client, and the application keeps a clone to choose the wire
+/// format per message.
 #[derive(Clone, Debug)]
 pub struct AppSyncRules {
     unknown_id_policy: UnknownIdPolicy,
     private_handshake: Arc<AtomicBool>,
     #[cfg(feature = "fault-injection")]
     fault: Option<Fault>,
-    #[cfg(feature = "forge")]
-    pub(crate) forge: crate::forge::ForgeSwitch,
 }
 
 impl Default for AppSyncRules {
@@ -130,8 +128,6 @@ impl Default for AppSyncRules {
             )),
             #[cfg(feature = "fault-injection")]
             fault: None,
-            #[cfg(feature = "forge")]
-            forge: Default::default(),
         }
     }
 }
@@ -558,7 +554,7 @@ pub fn arrival_verdict(
 }
 
 /// The sender to attribute the local GroupContextExtensions proposal to.
-fn committer_sender(source: &CommitSource) -> Sender {
+pub(crate) fn committer_sender(source: &CommitSource) -> Sender {
     match source {
         CommitSource::ExistingMember(member) => Sender::Member(member.index),
         CommitSource::NewMember(_) => Sender::NewMemberCommit,
@@ -589,10 +585,6 @@ impl MlsRules for AppSyncRules {
         context: &GroupContext,
         mut bundle: ProposalBundle,
     ) -> Result<ProposalBundle, AppSyncError> {
-        #[cfg(feature = "forge")]
-        if let (CommitDirection::Send, Some(mode)) = (direction, self.forge.mode()) {
-            return crate::forge::forged_send(mode, &source, context, bundle);
-        }
         screen_group_context_extensions(direction, &mut bundle)?;
         if !bundle
             .custom_proposals()

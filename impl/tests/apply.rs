@@ -273,7 +273,7 @@ fn members_added_later_see_the_current_states() {
         .unwrap();
     m.deliver(0, &commit.output.commit_message);
 
-    let dave = mls_appsync::AppSyncClient::new("dave").unwrap();
+    let dave = common::client("dave", AppSyncRules::new());
     let added = m.groups[1]
         .add_members(vec![dave.key_package().unwrap()])
         .unwrap();
@@ -290,7 +290,7 @@ fn members_added_later_see_the_current_states() {
 fn external_join_without_app_sync_is_still_accepted() {
     let mut m = group(3, states(&[(1, b"a")]));
     m.set_wire_format(WireFormatPolicy::Public);
-    let newcomer = mls_appsync::AppSyncClient::new("newcomer").unwrap();
+    let newcomer = common::client("newcomer", AppSyncRules::new());
     let group_info = m.groups[0]
         .group_info_message_allowing_ext_commit(true)
         .unwrap();

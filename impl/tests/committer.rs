@@ -16,7 +16,7 @@ use mls_appsync::{
 
 fn refused(
     m: &mut Members,
-    build: impl FnOnce(&mut mls_appsync::AppSyncGroup) -> Result<(), MlsError>,
+    build: impl FnOnce(&mut common::Group) -> Result<(), MlsError>,
 ) -> AppSyncError {
     let before = snapshot(&m.groups[0]);
     let error = build(&mut m.groups[0]).expect_err("commit must be refused");
@@ -98,12 +98,10 @@ fn group_without_the_extension_has_no_known_ids() {
     );
 
     // Under the "create" reading the first AppSync adds the extension.
-    let client = mls_appsync::AppSyncClient::with_rules(
-        "solo-create",
-        AppSyncRules::new().with_unknown_id_policy(mls_appsync::UnknownIdPolicy::Create),
-        mls_appsync::constants::DEFAULT_CIPHER_SUITE,
-    )
-    .unwrap();
+    let client = mls_appsync::AppSyncClient::builder("solo-create")
+        .rules(AppSyncRules::new().with_unknown_id_policy(mls_appsync::UnknownIdPolicy::Create))
+        .build()
+        .unwrap();
     let mut g = client
         .mls_client()
         .create_group(ExtensionList::new(), ExtensionList::new(), None)

@@ -9,8 +9,8 @@ use mls_appsync::fault::Fault;
 use mls_appsync::forge::{ForgeryKind, external_commit_with_app_sync, forge_commit};
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{
-    AppSync, AppSyncClient, AppSyncGroupExt, AppSyncRules, RejectionReason, UnknownIdPolicy,
-    WireFormatPolicy,
+    AppSync, AppSyncGroupExt, AppSyncRules, RejectionReason, UnknownIdPolicy, WireFormatPolicy,
+    WrapsAppSyncRules,
 };
 
 const HONEST: usize = 1;
@@ -24,7 +24,10 @@ fn members(fault: Fault, policy: UnknownIdPolicy) -> Members {
         states(&[(1, b"a"), (2, b"b")]),
         vec![],
     );
-    assert_eq!(m.clients[FAULTY].rules().fault(), Some(fault));
+    assert_eq!(
+        m.clients[FAULTY].rules().app_sync_rules().fault(),
+        Some(fault)
+    );
     m.set_wire_format(WireFormatPolicy::Public);
     m
 }
@@ -117,7 +120,7 @@ fn apply_in_reverse_order() {
 #[test]
 fn accept_unauthorized_sender() {
     let mut m = members(Fault::AcceptUnauthorizedSender, UnknownIdPolicy::Reject);
-    let outsider = AppSyncClient::new("outsider").unwrap();
+    let outsider = common::client("outsider", AppSyncRules::new());
     let group_info = m.groups[0]
         .group_info_message_allowing_ext_commit(true)
         .unwrap();

@@ -220,7 +220,7 @@ fn unlisted_external_sender_cannot_even_build_a_proposal_with_mls_rs() {
 fn external_commit_carrying_app_sync_is_rejected() {
     let mut m = group(3, states(&[(1, b"a")]));
     m.set_wire_format(WireFormatPolicy::Public);
-    let outsider = AppSyncClient::new("outsider").unwrap();
+    let outsider = common::client("outsider", AppSyncRules::new());
     let group_info = m.groups[0]
         .group_info_message_allowing_ext_commit(true)
         .unwrap();

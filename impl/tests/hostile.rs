@@ -34,8 +34,8 @@ use mls_appsync::mls_rs::mls_rs_codec::MlsDecode;
 use mls_appsync::mls_rs::{Extension, ExtensionList, MlsMessage};
 use mls_appsync::proposal::decode_app_sync;
 use mls_appsync::{
-    AppSync, AppSyncGroup, AppSyncGroupExt, ApplicationState, ApplicationStatesExtension,
-    Processed, RejectionReason, WireFormatPolicy,
+    AppSync, AppSyncGroupExt, ApplicationState, ApplicationStatesExtension, Processed,
+    RejectionReason, WireFormatPolicy,
 };
 use mls_rs_core::extension::MlsExtension;
 
@@ -386,8 +386,8 @@ enum Kind {
 /// after the genuine message, and the genuine message itself.
 struct Target {
     name: String,
-    receiver: AppSyncGroup,
-    client: mls_appsync::AppSyncClient,
+    receiver: common::Group,
+    client: common::Client,
     before: Fingerprint,
     genuine: Vec<u8>,
     after_genuine: common::Snapshot,

@@ -2,19 +2,15 @@
 //! only processes what it is sent. Both vector formats (the working group's
 //! and ours) start this way.
 
-use mls_rs::client_builder::MlsConfig;
 use mls_rs::crypto::SignatureSecretKey;
 use mls_rs::group::ExportedTree;
-use mls_rs::identity::basic::BasicIdentityProvider;
 use mls_rs::mls_rs_codec::MlsEncode;
 use mls_rs::psk::{ExternalPskId, PreSharedKey};
-use mls_rs::storage_provider::in_memory::InMemoryKeyPackageStorage;
-use mls_rs::{CryptoProvider, Group, MlsMessage};
+use mls_rs::{CryptoProvider, MlsMessage};
 use mls_rs_core::crypto::HpkeSecretKey;
 use mls_rs_core::key_package::KeyPackageData;
 
-use mls_appsync::AppSyncRules;
-use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
+use mls_appsync::{AppSyncClient, AppSyncGroup};
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +45,7 @@ pub fn join<C: CryptoProvider + Clone>(
     crypto: C,
     keys: &PassiveInvitation,
     external_psks: &[(&[u8], &[u8])],
-) -> Result<Group<impl MlsConfig>, VectorError> {
+) -> Result<AppSyncGroup<C>, VectorError> {
     let key_package = MlsMessage::from_bytes(&keys.key_package.0)
         .map_err(at("decode key_package"))?
         .into_key_package()
@@ -65,8 +61,16 @@ pub fn join<C: CryptoProvider + Clone>(
         .mls_encode_to_vec()
         .map_err(|e| VectorError::Malformed(format!("re-encode key package: {e}")))?;
 
-    let key_packages = InMemoryKeyPackageStorage::new();
-    key_packages.insert(
+    let client = AppSyncClient::builder("passive")
+        .crypto(crypto)
+        .cipher_suite(suite)
+        .signer(
+            key_package.signing_identity().clone(),
+            SignatureSecretKey::from(keys.signature_priv.0.clone()),
+        )
+        .build()
+        .map_err(|e| VectorError::Malformed(format!("passive client: {e}")))?;
+    client.mls_client().key_package_store().insert(
         reference.to_vec(),
         KeyPackageData::new(
             key_package_bytes,
@@ -75,27 +79,12 @@ pub fn join<C: CryptoProvider + Clone>(
             u64::MAX,
         ),
     );
-
-    let mut builder = mls_rs::client_builder::ClientBuilder::new()
-        .mls_rules(AppSyncRules::new())
-        .crypto_provider(crypto)
-        .identity_provider(BasicIdentityProvider::new())
-        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
-        .key_package_repo(key_packages);
     for (id, psk) in external_psks {
-        builder = builder.psk(
+        client.mls_client().secret_store().insert(
             ExternalPskId::new(id.to_vec()),
             PreSharedKey::new(psk.to_vec()),
         );
     }
-    let client = builder
-        .signing_identity(
-            key_package.signing_identity().clone(),
-            SignatureSecretKey::from(keys.signature_priv.0.clone()),
-            suite,
-        )
-        .build();
 
     let welcome = MlsMessage::from_bytes(&keys.welcome.0).map_err(at("decode welcome"))?;
     let tree = keys
@@ -104,8 +93,8 @@ pub fn join<C: CryptoProvider + Clone>(
         .map(|t| ExportedTree::from_bytes(&t.0))
         .transpose()
         .map_err(at("decode ratchet_tree"))?;
-    let (group, _) = client
-        .join_group(tree, &welcome, None)
+    let group = client
+        .join_group_with_tree(tree, &welcome)
         .map_err(at("join"))?;
     expect_bytes(
         "join",

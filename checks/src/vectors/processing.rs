@@ -11,20 +11,20 @@
 //! `epoch_authenticator`.
 
 use mls_rs::client_builder::MlsConfig;
-use mls_rs::identity::SigningIdentity;
-use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};
-use mls_rs::storage_provider::in_memory::InMemoryKeyPackageStorage;
-use mls_rs::{CipherSuite, CipherSuiteProvider, CryptoProvider, ExtensionList, Group, MlsMessage};
+use mls_rs::{CipherSuite, CryptoProvider, Group, MlsMessage};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 use serde::{Deserialize, Serialize};
 
+use mls_appsync::client::new_identity;
 use mls_appsync::codec::encode;
-use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 use mls_appsync::external::propose_app_sync_external;
-use mls_appsync::forge::{ForgedSender, ForgeryKind, forge_commit, unauthorized_app_sync_proposal};
+use mls_appsync::forge::{
+    ForgedSender, ForgeryKind, ForgingRules, forge_commit, unauthorized_app_sync_proposal,
+};
 use mls_appsync::{
     AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
     ApplicationStatesExtension, ExternalSender, RejectionReason, WireFormatPolicy,
+    create_members_joining,
 };
 
 use super::error::{VectorError, at, expect_bytes};
@@ -190,9 +190,9 @@ pub fn verify_case<C: CryptoProvider + Clone>(
 /// The active side of a scenario: two members, a listed external sender,
 /// and the messages of the current epoch so far.
 struct Scenario {
-    alice: AppSyncClient,
-    alice_group: AppSyncGroup,
-    bob_group: AppSyncGroup,
+    alice: MemberClient,
+    alice_group: MemberGroup,
+    bob_group: MemberGroup,
     ds: ExternalSender,
     suite: CipherSuite,
     epochs: Vec<ProcessingEpoch>,
@@ -223,7 +223,7 @@ impl Scenario {
         Ok(())
     }
 
-    fn group(&mut self, who: Who) -> &mut AppSyncGroup {
+    fn group(&mut self, who: Who) -> &mut MemberGroup {
         match who {
             Who::Bob => &mut self.bob_group,
             _ => &mut self.alice_group,
@@ -370,6 +370,12 @@ impl Scenario {
     }
 }
 
+/// The generator's members run the AppSync rules inside the test-only
+/// forging wrapper, so that Alice can also forge (the wrapper delegates
+/// exactly otherwise).
+type MemberClient = AppSyncClient<RustCryptoProvider, ForgingRules>;
+type MemberGroup = AppSyncGroup<RustCryptoProvider, ForgingRules>;
+
 /// A passive client's key package and the private keys a vector carries.
 struct PassiveSecrets {
     key_package: MlsMessage,
@@ -381,31 +387,17 @@ struct PassiveSecrets {
 /// A client whose key package secrets we can read back, to write them into
 /// the vector.
 fn passive_client(suite: CipherSuite) -> Result<PassiveSecrets, VectorError> {
-    let crypto = RustCryptoProvider::default();
-    let provider = crypto
-        .cipher_suite_provider(suite)
-        .ok_or_else(|| VectorError::Malformed(format!("unsupported suite {suite:?}")))?;
-    let (secret, public) = provider
-        .signature_key_generate()
-        .map_err(|e| VectorError::Malformed(format!("key generation: {e:?}")))?;
-    let identity = SigningIdentity::new(
-        BasicCredential::new(b"passive".to_vec()).into_credential(),
-        public,
-    );
-    let storage = InMemoryKeyPackageStorage::new();
-    let client = mls_rs::client_builder::ClientBuilder::new()
-        .mls_rules(AppSyncRules::new())
-        .crypto_provider(crypto)
-        .identity_provider(BasicIdentityProvider::new())
-        .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-        .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE)
-        .key_package_repo(storage.clone())
-        .signing_identity(identity, secret.clone(), suite)
-        .build();
-    let key_package = client
-        .generate_key_package_message(ExtensionList::new(), ExtensionList::new(), None)
-        .map_err(at("passive key package"))?;
-    let (_, data) = storage
+    let (identity, secret) = new_identity(&RustCryptoProvider::default(), b"passive", suite)
+        .map_err(|e| VectorError::Malformed(format!("passive identity: {e}")))?;
+    let client = AppSyncClient::builder("passive")
+        .cipher_suite(suite)
+        .signer(identity, secret.clone())
+        .build()
+        .map_err(|e| VectorError::Malformed(format!("passive client: {e}")))?;
+    let key_package = client.key_package().map_err(at("passive key package"))?;
+    let (_, data) = client
+        .mls_client()
+        .key_package_store()
         .key_packages()
         .into_iter()
         .next()
@@ -421,8 +413,14 @@ fn passive_client(suite: CipherSuite) -> Result<PassiveSecrets, VectorError> {
 /// Generates the processing vector of one cipher suite (rustcrypto).
 pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> {
     let setup = |e: mls_appsync::SetupError| VectorError::Malformed(format!("setup: {e}"));
-    let alice = AppSyncClient::with_rules("alice", AppSyncRules::new(), suite).map_err(setup)?;
-    let bob = AppSyncClient::with_rules("bob", AppSyncRules::new(), suite).map_err(setup)?;
+    let member = |name: &str| {
+        AppSyncClient::builder(name)
+            .rules(ForgingRules::new(AppSyncRules::new()))
+            .cipher_suite(suite)
+            .build()
+            .map_err(setup)
+    };
+    let (alice, bob) = (member("alice")?, member("bob")?);
     let ds = ExternalSender::new("ds", AppSyncRules::new(), suite).map_err(setup)?;
 
     let initial = vec![
@@ -430,23 +428,24 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
         ApplicationState::new(2, Vec::new()),
         ApplicationState::new(3, vec![0x33; 100]),
     ];
-    let mut alice_group = alice
-        .create_group(initial, vec![ds.signing_identity().clone()])
-        .map_err(setup)?;
     let passive = passive_client(suite)?;
-    let added = alice_group
-        .add_members(vec![
-            bob.key_package().map_err(at("bob key package"))?,
-            passive.key_package.clone(),
-        ])
-        .map_err(at("add members"))?;
-    let welcome = added
-        .output
-        .welcome_messages
-        .first()
-        .ok_or_else(|| VectorError::Malformed("no welcome".into()))?
-        .clone();
-    let bob_group = bob.join_group(&welcome).map_err(at("bob joins"))?;
+    // Alice creates the group and adds Bob and the passive client in one
+    // commit; the passive client's Welcome goes into the vector.
+    let created = create_members_joining(
+        &[alice.clone(), bob],
+        std::slice::from_ref(&passive.key_package),
+        initial,
+        vec![ds.signing_identity().clone()],
+        |_| true,
+    )
+    .map_err(setup)?;
+    let welcome = created
+        .welcome
+        .ok_or_else(|| VectorError::Malformed("no welcome".into()))?;
+    let mut groups = created.groups.into_iter().flatten();
+    let (Some(alice_group), Some(bob_group)) = (groups.next(), groups.next()) else {
+        return Err(VectorError::Malformed("alice or bob did not join".into()));
+    };
 
     let mut s = Scenario {
         alice,

@@ -2,18 +2,33 @@
 //! messages to every member.
 #![allow(dead_code)]
 
-use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
+use mls_appsync::forge::ForgingRules;
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::mls_rs::identity::SigningIdentity;
 use mls_appsync::{
-    AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState, Processed,
-    Rejected, RejectionReason, WireFormatPolicy,
+    AppSyncGroupExt, AppSyncRules, ApplicationState, Processed, Rejected, RejectionReason,
+    WireFormatPolicy, create_members,
 };
+use mls_rs_crypto_rustcrypto::RustCryptoProvider;
+
+/// A test member's client: the AppSync rules inside the test-only forging
+/// wrapper, which delegates to them unless a test forges.
+pub type Client = mls_appsync::AppSyncClient<RustCryptoProvider, ForgingRules>;
+/// A test member's group.
+pub type Group = mls_appsync::AppSyncGroup<RustCryptoProvider, ForgingRules>;
+
+/// A client named `name` running `rules` (inside the forging wrapper).
+pub fn client(name: &str, rules: AppSyncRules) -> Client {
+    mls_appsync::AppSyncClient::builder(name)
+        .rules(ForgingRules::new(rules))
+        .build()
+        .unwrap()
+}
 
 /// Members of one group: `clients[i]` owns `groups[i]`.
 pub struct Members {
-    pub clients: Vec<AppSyncClient>,
-    pub groups: Vec<AppSyncGroup>,
+    pub clients: Vec<Client>,
+    pub groups: Vec<Group>,
 }
 
 pub fn states(entries: &[(u32, &[u8])]) -> Vec<ApplicationState> {
@@ -30,24 +45,12 @@ pub fn group_with_rules(
     initial: Vec<ApplicationState>,
     external_senders: Vec<SigningIdentity>,
 ) -> Members {
-    let clients: Vec<AppSyncClient> = rules
+    let clients: Vec<Client> = rules
         .into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            AppSyncClient::with_rules(format!("member-{i}"), r, DEFAULT_CIPHER_SUITE).unwrap()
-        })
+        .map(|(i, r)| client(&format!("member-{i}"), r))
         .collect();
-    let mut creator = clients[0].create_group(initial, external_senders).unwrap();
-    let key_packages = clients[1..]
-        .iter()
-        .map(|c| c.key_package().unwrap())
-        .collect();
-    let added = creator.add_members(key_packages).unwrap();
-    let welcome = &added.output.welcome_messages[0];
-    let mut groups = vec![creator];
-    for client in &clients[1..] {
-        groups.push(client.join_group(welcome).unwrap());
-    }
+    let groups = create_members(&clients, initial, external_senders).unwrap();
     Members { clients, groups }
 }
 
@@ -124,7 +127,7 @@ pub struct Snapshot {
     pub members: Vec<u32>,
 }
 
-pub fn snapshot(group: &AppSyncGroup) -> Snapshot {
+pub fn snapshot(group: &Group) -> Snapshot {
     Snapshot {
         epoch: group.current_epoch(),
         states: group.application_states().unwrap(),
@@ -148,7 +151,7 @@ pub fn committed(outcomes: &[Processed]) -> Vec<Vec<mls_appsync::AppSync>> {
 /// schedule, secret tree, proposal cache, pending commit, and the epochs it
 /// keeps for late messages), as bytes. Two equal fingerprints mean nothing a
 /// message could have changed has changed, including consumed message keys.
-pub fn fingerprint(client: &AppSyncClient, group: &AppSyncGroup) -> Fingerprint {
+pub fn fingerprint(client: &Client, group: &Group) -> Fingerprint {
     use mls_appsync::mls_rs::GroupStateStorage;
     // Writing to storage flushes the group's pending epoch records, so write a
     // copy; every copy shares the client's in-memory storage.

@@ -15,10 +15,28 @@ use mls_rs::error::MlsError;
 
 use appsync_model::{AppSyncConfig, GcePolicy};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
+use mls_appsync::forge::ForgingRules;
 use mls_appsync::{
-    AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState, ExternalSender,
-    RejectionReason, UnknownIdPolicy, WireFormatPolicy,
+    AppSyncRules, ApplicationState, ExternalSender, RejectionReason, UnknownIdPolicy,
+    WireFormatPolicy, create_members,
 };
+use mls_rs_crypto_rustcrypto::RustCryptoProvider;
+
+/// Every real participant runs the AppSync rules inside the test-only
+/// forging wrapper. It delegates exactly unless a forgery is being built,
+/// which only the adversary and the outsider ever do; one type lets one
+/// function build the whole group.
+pub type Client = mls_appsync::AppSyncClient<RustCryptoProvider, ForgingRules>;
+/// A real participant's group.
+pub type Group = mls_appsync::AppSyncGroup<RustCryptoProvider, ForgingRules>;
+
+fn client(name: &str, rules: AppSyncRules) -> Result<Client, WorldError> {
+    mls_appsync::AppSyncClient::builder(name)
+        .rules(ForgingRules::new(rules))
+        .cipher_suite(DEFAULT_CIPHER_SUITE)
+        .build()
+        .map_err(|e| WorldError::Setup(e.to_string()))
+}
 
 /// Builds the rules of honest member `i`. The harness self-test passes rules
 /// with a seeded fault here; everything else uses [`honest_rules`].
@@ -94,7 +112,7 @@ struct Entry {
 #[derive(Clone)]
 pub struct RealWorld {
     /// Honest members, by model index (= leaf index).
-    pub members: Vec<AppSyncGroup>,
+    pub members: Vec<Group>,
     /// The outcome of the last message each member processed.
     pub last: Vec<Observed>,
     /// The error behind each member's last rejection, for reports.
@@ -102,13 +120,13 @@ pub struct RealWorld {
     /// The adversary (leaf N) and its rules, if the model has one. It
     /// processes every message as soon as the DS takes it, so it always
     /// forges at the group's newest epoch.
-    adversary: Option<(AppSyncGroup, AppSyncRules)>,
+    adversary: Option<(Group, ForgingRules)>,
     /// A copy of a group at the group's newest epoch (for the external
     /// sender's GroupInfo and the non-member's epoch).
-    newest: AppSyncGroup,
+    newest: Group,
     external: Option<Arc<ExternalSender>>,
     /// The non-member that tries to join by external commit with an AppSync.
-    outsider: Arc<AppSyncClient>,
+    outsider: Arc<Client>,
     log: Vec<Entry>,
     cursors: Vec<usize>,
     /// The real epoch of model epoch 0 (the group's creation and the Add
@@ -161,33 +179,28 @@ impl RealWorld {
         let suite = DEFAULT_CIPHER_SUITE;
         let setup = |e: mls_appsync::SetupError| WorldError::Setup(e.to_string());
         let policy = unknown_id_policy(cfg);
-        let clients = (0..cfg.members as usize)
+        let mut clients = (0..cfg.members as usize)
             .map(|i| {
                 let wire = if i % 2 == 1 {
                     WireFormatPolicy::Public
                 } else {
                     WireFormatPolicy::Private
                 };
-                let rules = rules(i, policy).with_wire_format(wire);
-                AppSyncClient::with_rules(format!("member{i}"), rules, suite).map_err(setup)
+                client(
+                    &format!("member{i}"),
+                    rules(i, policy).with_wire_format(wire),
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let adversary = match cfg.adversary_leaf() {
-            Some(_) => Some(
-                // PublicMessage: the adversary forges from copies of its
-                // group (see `Forge`), and copies would reuse the secret
-                // tree's generations of a PrivateMessage.
-                AppSyncClient::with_rules(
-                    "adversary",
-                    AppSyncRules::new()
-                        .with_unknown_id_policy(policy)
-                        .with_wire_format(WireFormatPolicy::Public),
-                    suite,
-                )
-                .map_err(setup)?,
-            ),
-            None => None,
-        };
+        if cfg.adversary_leaf().is_some() {
+            // PublicMessage: the adversary forges from copies of its group
+            // (see `Forge`), and copies would reuse the secret tree's
+            // generations of a PrivateMessage.
+            let honest = AppSyncRules::new()
+                .with_unknown_id_policy(policy)
+                .with_wire_format(WireFormatPolicy::Public);
+            clients.push(client("adversary", honest)?);
+        }
         let external = match cfg.external_proposals {
             0 => None,
             _ => Some(Arc::new(
@@ -199,30 +212,12 @@ impl RealWorld {
             .iter()
             .map(|e| e.signing_identity().clone())
             .collect();
-        let mut creator = clients[0]
-            .create_group(initial_states(cfg), listed)
-            .map_err(setup)?;
-        let mut key_packages = Vec::new();
-        for client in clients.iter().skip(1).chain(adversary.iter()) {
-            key_packages.push(client.key_package().map_err(mls("key package"))?);
-        }
-        let added = creator
-            .add_members(key_packages)
-            .map_err(mls("add members"))?;
-        let welcome = added
-            .output
-            .welcome_messages
-            .first()
-            .ok_or_else(|| WorldError::Setup("no Welcome".into()))?;
-        let mut members = vec![creator];
-        for client in clients.iter().skip(1) {
-            members.push(client.join_group(welcome).map_err(mls("join"))?);
-        }
-        let adversary = match adversary {
-            Some(client) => Some((
-                client.join_group(welcome).map_err(mls("adversary join"))?,
-                client.rules().clone(),
-            )),
+        let mut members = create_members(&clients, initial_states(cfg), listed).map_err(setup)?;
+        let adversary = match cfg.adversary_leaf() {
+            Some(_) => {
+                let rules = clients.last().map(|c| c.rules().clone());
+                members.pop().zip(rules)
+            }
             None => None,
         };
         let base_epoch = members[0].current_epoch();
@@ -234,9 +229,7 @@ impl RealWorld {
             members,
             adversary,
             external,
-            outsider: Arc::new(
-                AppSyncClient::with_rules("outsider", AppSyncRules::new(), suite).map_err(setup)?,
-            ),
+            outsider: Arc::new(client("outsider", AppSyncRules::new())?),
             log: Vec::new(),
             base_epoch,
         })
