@@ -28,7 +28,7 @@
 //!   carries the value the application read when it first chose `new_state`.
 //!   That is how the model exposes the *lost update* of whole-blob replacement.
 //!
-//! The rules live in [`semantics`] as pure functions (one per rule R3, R4, R5,
+//! The rules live in [`rules`] as pure functions (one per rule R3, R4, R5,
 //! R7 of the design notes); [`model`] composes them into a stateright
 //! [`Model`](stateright::Model) whose properties are in [`properties`].
 //! [`path`] encodes actions and paths as text for the conformance harness.
@@ -44,6 +44,7 @@ pub mod config;
 pub mod model;
 pub mod path;
 pub mod properties;
+pub mod rules;
 pub mod semantics;
 pub mod state;
 

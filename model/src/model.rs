@@ -1,9 +1,10 @@
 //! The stateright `Model`: guards in `actions()`, effects in `next_state()`.
 
 use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::rules;
 use crate::semantics::{
-    self, ADVERSARY_VALUE, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList,
-    Reason, Rules, Sender, UnknownIdPolicy, writer_value,
+    ADVERSARY_VALUE, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason,
+    Rules, Sender, UnknownIdPolicy, writer_value,
 };
 use crate::state::{
     ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
@@ -155,7 +156,7 @@ impl AppSyncModel {
             })
             .collect();
         let list =
-            semantics::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
+            rules::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
         if list.is_empty() {
             return None;
         }
@@ -169,7 +170,7 @@ impl AppSyncModel {
             by_reference,
             by_value,
             gce_by_value: false,
-            claimed: semantics::r5_apply_in_order(&list, &m.application_states, &self.rules),
+            claimed: rules::r5_apply_in_order(&list, &m.application_states, &self.rules),
             forgery: None,
         })
     }
@@ -203,7 +204,7 @@ impl AppSyncModel {
         };
         if forgery != Forgery::StateMismatch {
             commit.claimed =
-                semantics::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
+                rules::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
         }
         commit
     }
@@ -215,12 +216,8 @@ impl AppSyncModel {
         state.log.push(msg);
         if let Message::Commit(c) = msg
             && c.epoch == state.group_epoch
-            && let Ok(next) = semantics::process_commit(
-                &c.proposals(),
-                &c.claimed,
-                &state.group_states,
-                &self.rules,
-            )
+            && let Ok(next) =
+                rules::process_commit(&c.proposals(), &c.claimed, &state.group_states, &self.rules)
         {
             state.group_epoch += 1;
             state.group_states = next;
@@ -236,7 +233,7 @@ impl AppSyncModel {
             Message::Proposal { epoch, .. } if epoch != member.epoch => Err(Reason::WrongEpoch),
             Message::Proposal {
                 sender, proposal, ..
-            } => semantics::accept_proposal(sender, &self.rules)
+            } => rules::accept_proposal(sender, &self.rules)
                 .map(|()| state.members[m].cache.insert(sender, proposal)),
             Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() => {
                 // Our own commit: apply it if still pending, else it lost the epoch.
@@ -248,7 +245,7 @@ impl AppSyncModel {
                 }
             }
             Message::Commit(c) if c.epoch != member.epoch => Err(Reason::WrongEpoch),
-            Message::Commit(c) => semantics::process_commit(
+            Message::Commit(c) => rules::process_commit(
                 &c.proposals(),
                 &c.claimed,
                 &member.application_states,

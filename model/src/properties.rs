@@ -6,10 +6,8 @@
 
 use crate::config::AppSyncConfig;
 use crate::model::AppSyncModel;
-use crate::semantics::{
-    ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender,
-    r3_known_application_id, r7_authorized_sender, validate,
-};
+use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
+use crate::semantics::{ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender};
 use crate::state::{Commit, Ghost, Message, Outcome, State};
 use stateright::Property;
 
