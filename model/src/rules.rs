@@ -88,13 +88,16 @@ pub fn r5_one_app_sync_per_id(list: &ProposalList, rules: &Rules) -> Result<(), 
     if rules.faults.accept_duplicate_ids {
         return Ok(());
     }
-    let mut seen = 0u32;
+    // One bit per possible id (an `ApplicationId` is a `u8`), so that no two
+    // ids share a bit whatever their value.
+    let mut seen = [0u64; 4];
     for (_, a) in list.app_syncs() {
-        let bit = 1u32 << a.application_id.min(31);
-        if seen & bit != 0 {
+        let id = a.application_id as usize;
+        let (word, bit) = (id / 64, 1u64 << (id % 64));
+        if seen[word] & bit != 0 {
             return Err(Reason::DuplicateApplicationId);
         }
-        seen |= bit;
+        seen[word] |= bit;
     }
     Ok(())
 }
@@ -210,7 +213,9 @@ pub fn accept_proposal(sender: Sender, rules: &Rules) -> Result<(), Reason> {
 /// external sender; then `application_id`; then `new_state`); `by_value` keeps
 /// the caller's order. Someone else's bad by-reference proposal is dropped, never
 /// fatal (else one bad proposal would block every commit); a bad by-value one
-/// refuses the commit.
+/// refuses the commit. A by-reference proposal is judged by the same rule
+/// functions as a received list, asked about the list it would join: what is
+/// already taken (by value first, so by value wins an id), plus itself.
 pub fn build_commit(
     cached: &ProposalList,
     by_value: &ProposalList,
@@ -223,39 +228,38 @@ pub fn build_commit(
     for (_, a) in by_value.app_syncs() {
         r3_known_application_id(states, &a, rules)?;
     }
-    let mut ids_taken = 0u32;
-    for (_, a) in by_value.app_syncs() {
-        ids_taken |= 1 << a.application_id;
-    }
-    // By reference: keep the first AppSync per id unless by value took it.
+    // By reference, AppSyncs: keep one unless R7, R3 or R5 refuses it.
+    let mut taken = *by_value;
     let mut kept = ProposalList::new();
     for item in cached.as_slice() {
         if r7_authorized_sender(item.sender, rules).is_err() {
             continue;
         }
         if let Proposal::AppSync(a) = item.proposal {
-            if r3_known_application_id(states, &a, rules).is_err() {
+            let mut joined = taken;
+            joined.push(*item);
+            if r3_known_application_id(states, &a, rules).is_err()
+                || r5_one_app_sync_per_id(&joined, rules).is_err()
+            {
                 continue;
             }
-            let bit = 1u32 << a.application_id;
-            if ids_taken & bit != 0 && !rules.faults.accept_duplicate_ids {
-                continue;
-            }
-            ids_taken |= bit;
+            taken = joined;
         }
         kept.push(*item);
     }
-    // GCE by reference: dropped next to any AppSync; at most one otherwise.
-    let any_app_sync = ids_taken != 0;
+    // By reference, GCE: R4 drops it next to any AppSync kept above; at most
+    // one GCE per commit; the GCE variant may drop it too.
     let mut list = ProposalList::new();
     let mut gce_kept = by_value.has_gce();
     for item in kept.as_slice() {
         if item.proposal == Proposal::Gce {
-            if gce_kept || (any_app_sync && !rules.faults.accept_app_sync_with_gce) {
-                continue;
-            }
+            let mut joined = taken;
+            joined.push(*item);
             let alone = ProposalList::from_iter([*item]);
-            if gce_keeps_application_states(&alone, states, rules).is_err() {
+            if gce_kept
+                || r4_no_gce_with_app_sync(&joined, rules).is_err()
+                || gce_keeps_application_states(&alone, states, rules).is_err()
+            {
                 continue;
             }
             gce_kept = true;

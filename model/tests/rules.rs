@@ -175,3 +175,65 @@ fn send_side_drops_and_refuses() {
             .is_empty()
     );
 }
+
+/// R5 compares ids exactly, over the whole `u8` range of the model's ids.
+#[test]
+fn r5_tells_every_pair_of_ids_apart() {
+    let s = ApplicationStates::initial(2);
+    let distinct = ProposalList::from_iter([app(M0, 31, 1, true), app(M0, 40, 1, true)]);
+    assert_eq!(r5_one_app_sync_per_id(&distinct, &rules()), Ok(()));
+    let high = ProposalList::from_iter([app(M0, 255, 1, true), app(M0, 63, 1, true)]);
+    assert_eq!(r5_one_app_sync_per_id(&high, &rules()), Ok(()));
+    let twice = ProposalList::from_iter([app(M0, 200, 1, true), app(M1, 200, 2, true)]);
+    assert_eq!(
+        r5_one_app_sync_per_id(&twice, &rules()),
+        Err(Reason::DuplicateApplicationId)
+    );
+    // On the receive side R5 runs before R3, so the reason is the duplicate.
+    assert_eq!(
+        validate(&twice, &s, &rules()),
+        Err(Reason::DuplicateApplicationId)
+    );
+}
+
+/// The send side asks R4 and R5 about the list a cached proposal would join,
+/// so a fault that breaks either rule shows on the send side too.
+#[test]
+fn send_side_faults_come_from_the_rule_functions() {
+    let s = ApplicationStates::initial(2);
+    let cached = ProposalList::from_iter([app(M0, 1, 1, false), gce(M1, false)]);
+    let by_value = ProposalList::from_iter([app(M1, 1, 2, true)]);
+    // Honest: by value wins id 1, and the GCE cannot sit next to an AppSync.
+    let honest = build_commit(&cached, &by_value, &s, &rules()).unwrap();
+    assert_eq!(honest.as_slice(), &[app(M1, 1, 2, true)]);
+    // Without R5 both AppSyncs for id 1 stay (by reference first).
+    let duplicates = Rules {
+        faults: Faults {
+            accept_duplicate_ids: true,
+            ..Faults::default()
+        },
+        ..rules()
+    };
+    let list = build_commit(&cached, &by_value, &s, &duplicates).unwrap();
+    assert_eq!(
+        list.as_slice(),
+        &[app(M0, 1, 1, false), app(M1, 1, 2, true)]
+    );
+    // Without R4 the GCE stays next to the AppSync; a by-value pair passes too.
+    let with_gce = Rules {
+        faults: Faults {
+            accept_app_sync_with_gce: true,
+            ..Faults::default()
+        },
+        ..rules()
+    };
+    let list = build_commit(&cached, &by_value, &s, &with_gce).unwrap();
+    assert_eq!(list.as_slice(), &[gce(M1, false), app(M1, 1, 2, true)]);
+    let both = ProposalList::from_iter([app(M1, 2, 1, true), gce(M1, true)]);
+    let list = build_commit(&ProposalList::new(), &both, &s, &with_gce).unwrap();
+    assert_eq!(list.as_slice(), both.as_slice());
+    // At most one GCE per commit, whatever the faults.
+    let two = ProposalList::from_iter([gce(M0, false), gce(M1, false)]);
+    let list = build_commit(&two, &ProposalList::new(), &s, &with_gce).unwrap();
+    assert_eq!(list.as_slice(), &[gce(M0, false)]);
+}
