@@ -40,6 +40,7 @@
 //! checker.assert_no_discovery(properties::AGREEMENT);
 //! ```
 
+pub mod compact;
 pub mod config;
 pub mod model;
 pub mod path;
@@ -47,7 +48,9 @@ pub mod properties;
 pub mod rules;
 pub mod semantics;
 pub mod state;
+pub mod symmetry;
 
+pub use compact::{ApplicationStates, ByValue, ProposalList};
 pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy};
 pub use model::{Action, AppSyncModel};
 pub use path::{
@@ -55,9 +58,6 @@ pub use path::{
     shortest_discovery,
 };
 pub use semantics::{
-    AppSync, ApplicationState, ApplicationStates, Faults, GcePolicy, Proposal, Reason, Sender,
-    UnknownIdPolicy,
+    AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, UnknownIdPolicy,
 };
-pub use state::{
-    ByValue, Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State,
-};
+pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

@@ -1,15 +1,13 @@
 //! The stateright `Model`: guards in `actions()`, effects in `next_state()`.
 
+use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
 use crate::config::{AppSyncConfig, DeliveryPolicy};
 use crate::rules;
 use crate::semantics::{
-    ADVERSARY_VALUE, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList, Reason,
-    Rules, Sender, UnknownIdPolicy, writer_value,
+    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Reason, Rules, Sender, UnknownIdPolicy,
+    writer_value,
 };
-use crate::state::{
-    ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
-    State,
-};
+use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
 
 /// One protocol step. Each carries what a harness needs to replay it.

@@ -4,10 +4,11 @@
 //! the moment an honest member applies a commit (a history variable, as in
 //! TLA+). `sometimes` properties are non-vacuity witnesses.
 
+use crate::compact::{ApplicationStates, ProposalList};
 use crate::config::AppSyncConfig;
 use crate::model::AppSyncModel;
 use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
-use crate::semantics::{ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender};
+use crate::semantics::{MAX_IDS, Proposal, Reason, Rules, Sender};
 use crate::state::{Commit, Ghost, Message, Outcome, State};
 use stateright::Property;
 

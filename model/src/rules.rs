@@ -17,9 +17,9 @@
 //! | R7 (and R9's "nobody outside the group") | [`r7_authorized_sender`] |
 //! | GCE variant (open question) | [`gce_keeps_application_states`] |
 
+use crate::compact::{ApplicationStates, ProposalList};
 use crate::semantics::{
-    AppSync, ApplicationStates, GcePolicy, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender,
-    UnknownIdPolicy,
+    AppSync, GcePolicy, MAX_IDS, Proposal, Reason, Rules, Sender, UnknownIdPolicy,
 };
 
 // ---------------------------------------------------------------------------

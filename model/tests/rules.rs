@@ -1,10 +1,10 @@
 //! Unit tests of the rule functions (`model/src/rules.rs`): each rule on
 //! small proposal lists, both sides of the hook, and the seeded faults.
 
+use appsync_model::compact::{ApplicationStates, ProposalList};
 use appsync_model::rules::*;
 use appsync_model::semantics::{
-    AppSync, ApplicationStates, Faults, GcePolicy, Item, Proposal, ProposalList, Reason, Rules,
-    Sender, UnknownIdPolicy,
+    AppSync, Faults, GcePolicy, Item, Proposal, Reason, Rules, Sender, UnknownIdPolicy,
 };
 
 fn rules() -> Rules {
