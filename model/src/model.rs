@@ -263,7 +263,7 @@ impl AppSyncModel {
     fn apply(&self, state: &mut State, m: usize, commit: &Commit, next: ApplicationStates) {
         let list = commit.proposals();
         let member = &mut state.members[m];
-        state.ghost.0 |= crate::properties::audit(
+        state.ghost.audit(
             &list,
             commit,
             &member.application_states,

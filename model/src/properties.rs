@@ -1,15 +1,14 @@
 //! Properties, named after the guarantee they check.
 //!
-//! `always` properties read the state, or a ghost bit that `audit` sets at
-//! the moment an honest member applies a commit (a history variable, as in
-//! TLA+). `sometimes` properties are non-vacuity witnesses.
+//! `always` properties read the state, or a ghost bit that `Ghost::audit`
+//! (in `state.rs`) sets at the moment an honest member applies a commit (a
+//! history variable, as in TLA+). `sometimes` properties are non-vacuity
+//! witnesses.
 
-use crate::compact::{ApplicationStates, ProposalList};
 use crate::config::AppSyncConfig;
 use crate::model::AppSyncModel;
-use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
-use crate::semantics::{MAX_IDS, Proposal, Reason, Rules, Sender};
-use crate::state::{Commit, Ghost, Message, Outcome, State};
+use crate::semantics::{Proposal, Reason, Sender};
+use crate::state::{Ghost, Message, Outcome, State};
 use stateright::Property;
 
 pub const AGREEMENT: &str = "agreement";
@@ -223,45 +222,4 @@ pub fn lost_update(s: &State) -> Option<(u8, u8)> {
         }
     }
     None
-}
-
-/// Ghost audit of one commit application by an honest member: which guarantees
-/// it breaks, judged by our rules without faults (`correct`).
-pub(crate) fn audit(
-    list: &ProposalList,
-    commit: &Commit,
-    old: &ApplicationStates,
-    new: &ApplicationStates,
-    correct: &Rules,
-) -> u8 {
-    let mut ghost = 0;
-    if validate(list, old, correct).is_err() {
-        ghost |= Ghost::INVALID_LIST_APPLIED;
-    }
-    if commit.forgery.is_some() {
-        ghost |= Ghost::FORGED_COMMIT_APPLIED;
-    }
-    let initial = ApplicationStates::initial(correct.application_ids);
-    for id in 1..=MAX_IDS as u8 {
-        let after = new.get(id);
-        let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
-        if old.get(id) != after {
-            if writes.clone().next().is_none() {
-                ghost |= Ghost::WRITE_WITHOUT_APP_SYNC;
-            }
-            let authorized = writes.clone().any(|(sender, a)| {
-                r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
-            });
-            if !(after.is_none() || after == initial.get(id) || authorized) {
-                ghost |= Ghost::UNAUTHENTIC_VALUE;
-            }
-        }
-        if let Some((_, last)) = writes.last()
-            && r3_known_application_id(old, &last, correct).is_ok()
-            && after != Some(last.new_state)
-        {
-            ghost |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
-        }
-    }
-    ghost
 }

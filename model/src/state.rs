@@ -5,7 +5,8 @@
 //! [`symmetry`](crate::symmetry)).
 
 use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
-use crate::semantics::{AppSync, ApplicationState, Item, Proposal, Reason, Sender};
+use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
+use crate::semantics::{AppSync, ApplicationState, Item, MAX_IDS, Proposal, Reason, Rules, Sender};
 
 /// The invalid commit kinds the adversary forges.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -143,6 +144,47 @@ impl Ghost {
 
     pub fn has(&self, bit: u8) -> bool {
         self.0 & bit != 0
+    }
+
+    /// Ghost audit of one commit application by an honest member: sets the
+    /// bit of every guarantee it breaks, judged by our rules without faults
+    /// (`correct`), so that a faulty member's own rules cannot excuse it.
+    pub(crate) fn audit(
+        &mut self,
+        list: &ProposalList,
+        commit: &Commit,
+        old: &ApplicationStates,
+        new: &ApplicationStates,
+        correct: &Rules,
+    ) {
+        if validate(list, old, correct).is_err() {
+            self.0 |= Ghost::INVALID_LIST_APPLIED;
+        }
+        if commit.forgery.is_some() {
+            self.0 |= Ghost::FORGED_COMMIT_APPLIED;
+        }
+        let initial = ApplicationStates::initial(correct.application_ids);
+        for id in 1..=MAX_IDS as u8 {
+            let after = new.get(id);
+            let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
+            if old.get(id) != after {
+                if writes.clone().next().is_none() {
+                    self.0 |= Ghost::WRITE_WITHOUT_APP_SYNC;
+                }
+                let authorized = writes.clone().any(|(sender, a)| {
+                    r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
+                });
+                if !(after.is_none() || after == initial.get(id) || authorized) {
+                    self.0 |= Ghost::UNAUTHENTIC_VALUE;
+                }
+            }
+            if let Some((_, last)) = writes.last()
+                && r3_known_application_id(old, &last, correct).is_ok()
+                && after != Some(last.new_state)
+            {
+                self.0 |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
+            }
+        }
     }
 }
 
