@@ -1,7 +1,6 @@
 //! The configuration of one model instance: actors, bounds, DS policy, the
 //! draft's open questions, and seeded faults.
 
-use crate::model::AppSyncModel;
 use crate::semantics::{Faults, GcePolicy, MAX_IDS, MAX_MEMBERS, Rules, UnknownIdPolicy};
 use std::fmt;
 
@@ -200,19 +199,6 @@ impl AppSyncConfig {
             }
         }
         Ok(())
-    }
-
-    /// Builds the model.
-    ///
-    /// # Panics
-    ///
-    /// If [`AppSyncConfig::validate`] fails: a bad configuration in code is a
-    /// programmer error. Callers with untrusted input call `validate` first.
-    pub fn into_model(self) -> AppSyncModel {
-        if let Err(e) = self.validate() {
-            panic!("{e}");
-        }
-        AppSyncModel::new(self)
     }
 }
 

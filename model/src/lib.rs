@@ -42,6 +42,7 @@
 
 pub mod compact;
 pub mod config;
+mod delivery;
 pub mod model;
 pub mod path;
 pub mod properties;
