@@ -4,17 +4,14 @@
 use std::collections::BTreeSet;
 
 use appsync_checks::modelcheck::{CheckOptions, Verdict, check};
+use appsync_model::presets::PRESETS;
 use appsync_model::{AppSyncConfig, Faults, properties};
 
 #[test]
 fn the_main_job_presets_pass_and_reach_every_witness() {
     let mut found = BTreeSet::new();
-    for cfg in [
-        AppSyncConfig::default(),
-        AppSyncConfig::adversarial(),
-        AppSyncConfig::create_order(),
-    ] {
-        let report = check(&cfg, CheckOptions::default(), |_| {});
+    for preset in PRESETS.iter().filter(|p| p.main_job) {
+        let report = check(&preset.config(), CheckOptions::default(), |_| {});
         assert!(!report.failed(), "{report:#?}");
         found.extend(
             report

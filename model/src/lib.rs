@@ -45,6 +45,7 @@ pub mod config;
 mod delivery;
 pub mod model;
 pub mod path;
+pub mod presets;
 pub mod properties;
 pub mod rules;
 pub mod semantics;

@@ -9,8 +9,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use appsync_model::AppSyncConfig;
+use appsync_model::presets::PRESETS;
 
-use super::config::{ConfigArgs, Preset};
+use super::config::ConfigArgs;
 use crate::conformance::{exhaustive, honest_rules};
 use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict};
 
@@ -169,17 +170,18 @@ fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
     Ok(value)
 }
 
-/// Runs `appsync check`. With no flags it checks the default presets,
-/// `default`, `adversarial` and `create-order` (together they reach every
-/// witness), and replays every transition of each on mls-rs.
+/// Runs `appsync check`. With no flags it checks the main job's presets (the
+/// model's presets marked `main_job`: `default`, `adversarial` and
+/// `create-order`, which together reach every witness), and replays every
+/// transition of each on mls-rs.
 pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let main_job = args.config.is_empty();
     let configs: Vec<(String, AppSyncConfig)> = if main_job {
-        vec![
-            ("default".into(), Preset::Default.config()),
-            ("adversarial".into(), Preset::Adversarial.config()),
-            ("create-order".into(), Preset::CreateOrder.config()),
-        ]
+        PRESETS
+            .iter()
+            .filter(|p| p.main_job)
+            .map(|p| (p.name.to_string(), p.config()))
+            .collect()
     } else {
         vec![("configuration".into(), args.config.config())]
     };
