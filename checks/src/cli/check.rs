@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use stateright::Expectation;
 
 use appsync_model::AppSyncConfig;
 use appsync_model::presets::PRESETS;
 
 use super::config::ConfigArgs;
 use crate::conformance::{exhaustive, honest_rules};
-use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict};
+use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict, kind};
 
 /// Flags of `appsync check`.
 #[derive(Debug, Args)]
@@ -72,7 +73,7 @@ pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
             Verdict::WitnessMissing => "WITNESS MISSING".to_string(),
             Verdict::NotApplicable { why } => format!("not applicable ({why})"),
         };
-        println!("{:<44} {:<10} {result}", p.name, p.kind);
+        println!("{:<44} {:<10} {result}", p.name, kind(&p.expectation));
     }
     println!(
         "unique states {}, total {}, max depth {}, {:.2} s, {:.0} states/s",
@@ -89,7 +90,7 @@ pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
                 Verdict::Violated | Verdict::ExpectedViolation { .. }
             );
         if let (true, Some(trace), Some(path)) = (show, &p.trace, &p.path) {
-            println!("\n{} ({}):\n{trace}", p.name, p.kind);
+            println!("\n{} ({}):\n{trace}", p.name, kind(&p.expectation));
             println!("replay: appsync replay {replay_flags}'{path}'");
         }
     }
@@ -201,7 +202,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let unreached: Vec<&str> = runs
         .iter()
         .flat_map(|r| r.report.properties.iter())
-        .filter(|p| p.kind == "sometimes")
+        .filter(|p| p.expectation == Expectation::Sometimes)
         .map(|p| p.name)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
