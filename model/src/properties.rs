@@ -55,11 +55,23 @@ impl Claim {
             excuse: |_| None,
         }
     }
+
+    /// A witness of the adversary's forgeries, out of reach without one.
+    fn of_forgery(property: Property<M>) -> Self {
+        Self {
+            property,
+            excuse: needs_adversary,
+        }
+    }
 }
 
 /// `what`, unless `present`: the excuse of a witness whose actor may be off.
 fn needs(present: bool, what: &'static str) -> Option<&'static str> {
     (!present).then_some(what)
+}
+
+fn needs_adversary(cfg: &AppSyncConfig) -> Option<&'static str> {
+    needs(cfg.forgeries > 0, "needs an adversary")
 }
 
 /// Every claim of the model: the `always` properties, then the `sometimes`
@@ -122,35 +134,29 @@ pub fn all() -> Vec<Claim> {
             }),
             excuse: |cfg| needs(cfg.external_proposals > 0, "needs an external sender"),
         },
-        Claim {
-            property: Property::sometimes(FORGED_GCE_REJECTED, |_: &M, s: &State| {
-                rejected(s, Reason::AppSyncWithGce)
-            }),
-            excuse: |cfg| needs(cfg.forgeries > 0, "needs an adversary"),
-        },
-        Claim {
-            property: Property::sometimes(FORGED_DUPLICATE_REJECTED, |_: &M, s: &State| {
-                rejected(s, Reason::DuplicateApplicationId)
-            }),
-            excuse: |cfg| needs(cfg.forgeries > 0, "needs an adversary"),
-        },
+        Claim::of_forgery(Property::sometimes(
+            FORGED_GCE_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::AppSyncWithGce),
+        )),
+        Claim::of_forgery(Property::sometimes(
+            FORGED_DUPLICATE_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::DuplicateApplicationId),
+        )),
         Claim {
             property: Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| {
                 rejected(s, Reason::UnknownApplicationId)
             }),
             excuse: |cfg| {
-                needs(cfg.forgeries > 0, "needs an adversary").or(needs(
+                needs_adversary(cfg).or(needs(
                     cfg.unknown_id == UnknownIdPolicy::Reject,
                     "needs the 'reject' reading of unknown ids",
                 ))
             },
         },
-        Claim {
-            property: Property::sometimes(FORGED_MISMATCH_REJECTED, |_: &M, s: &State| {
-                rejected(s, Reason::StateMismatch)
-            }),
-            excuse: |cfg| needs(cfg.forgeries > 0, "needs an adversary"),
-        },
+        Claim::of_forgery(Property::sometimes(
+            FORGED_MISMATCH_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::StateMismatch),
+        )),
         Claim {
             property: Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {
                 rejected(s, Reason::UnauthorizedSender)

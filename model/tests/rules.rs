@@ -207,26 +207,21 @@ fn send_side_faults_come_from_the_rule_functions() {
     let honest = build_commit(&cached, &by_value, &s, &rules()).unwrap();
     assert_eq!(honest.as_slice(), &[app(M1, 1, 2, true)]);
     // Without R5 both AppSyncs for id 1 stay (by reference first).
-    let duplicates = Rules {
-        faults: Faults {
-            accept_duplicate_ids: true,
-            ..Faults::default()
-        },
-        ..rules()
-    };
+    let faulty = |faults| Rules { faults, ..rules() };
+    let duplicates = faulty(Faults {
+        accept_duplicate_ids: true,
+        ..Faults::default()
+    });
     let list = build_commit(&cached, &by_value, &s, &duplicates).unwrap();
     assert_eq!(
         list.as_slice(),
         &[app(M0, 1, 1, false), app(M1, 1, 2, true)]
     );
     // Without R4 the GCE stays next to the AppSync; a by-value pair passes too.
-    let with_gce = Rules {
-        faults: Faults {
-            accept_app_sync_with_gce: true,
-            ..Faults::default()
-        },
-        ..rules()
-    };
+    let with_gce = faulty(Faults {
+        accept_app_sync_with_gce: true,
+        ..Faults::default()
+    });
     let list = build_commit(&cached, &by_value, &s, &with_gce).unwrap();
     assert_eq!(list.as_slice(), &[gce(M1, false), app(M1, 1, 2, true)]);
     let both = ProposalList::from_iter([app(M1, 2, 1, true), gce(M1, true)]);
