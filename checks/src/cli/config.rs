@@ -1,6 +1,7 @@
 //! The model configuration as command-line flags, shared by `check`,
 //! `conform`, `replay` and `explore`. Every flag defaults to the model's
-//! default configuration.
+//! default configuration; `--preset` takes a name from the model's one
+//! table of presets (`appsync_model::presets::PRESETS`).
 
 use appsync_model::presets::{self, PRESETS, Preset};
 use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy};
