@@ -1,6 +1,7 @@
 //! The verdicts of `appsync check`: the main job's presets reach every
-//! witness with no unexpected violation, and a seeded model fault is
-//! reported as a failure (so the verdict logic can fail).
+//! witness with no unexpected violation, a seeded model fault is reported as
+//! a failure (so the verdict logic can fail), and each verdict follows the
+//! property's stateright `Expectation` and the model's excuse for it.
 use std::collections::BTreeSet;
 
 use appsync_checks::modelcheck::{CheckOptions, Verdict, check};
