@@ -1,11 +1,12 @@
-//! Speed of the checkers, on the model's default configuration.
+//! Speed of the checkers, on the model's `default` preset ([`PRESET`], from
+//! the model's table of presets).
 //!
 //! * `checkers/model/{dfs,symmetry}/threads=T`: one full stateright DFS of
-//!   `AppSyncConfig::default()`, with and without symmetry reduction, on 1
-//!   and 2 threads. The throughput is the unique-state count of that run
-//!   (counted once beforehand), so Criterion reports unique states per second.
+//!   the preset, with and without symmetry reduction, on 1 and 2 threads.
+//!   The throughput is the unique-state count of that run (counted once
+//!   beforehand), so Criterion reports unique states per second.
 //! * `checkers/harness/exhaustive` (feature `harness`): the conformance
-//!   harness replaying every transition of the default model on real mls-rs
+//!   harness replaying every transition of the preset on real mls-rs
 //!   groups; the throughput is the transition count, so Criterion reports
 //!   transitions replayed per second.
 //!
@@ -15,18 +16,18 @@
 use std::time::Duration;
 
 use appsync_benches::settings;
-use appsync_model::AppSyncConfig;
+use appsync_model::presets::{self, Preset};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use stateright::{Checker, Model};
 
+/// The preset every checker here runs on.
+const PRESET: Preset = presets::DEFAULT;
+
 /// Runs one full DFS and returns its unique-state count.
 fn check(threads: usize, symmetry: bool) -> usize {
-    let builder = AppSyncConfig::default()
-        .into_model()
-        .checker()
-        .threads(threads);
+    let builder = PRESET.config().into_model().checker().threads(threads);
     let checker = if symmetry {
         builder.symmetry().spawn_dfs().join()
     } else {
@@ -61,7 +62,7 @@ fn model_checker(c: &mut Criterion) {
 fn harness(c: &mut Criterion) {
     use appsync_checks::conformance::{exhaustive, honest_rules};
 
-    let cfg = AppSyncConfig::default();
+    let cfg = PRESET.config();
     let rules = honest_rules();
     let replay = || {
         exhaustive::run(&cfg, &rules, |_| {})

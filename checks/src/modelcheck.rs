@@ -1,15 +1,15 @@
 //! Model checking a configuration and judging the result: which `always`
 //! properties hold, which are violated (and whether the violation is the
 //! expected finding of a draft weak spot), and which `sometimes` witnesses
-//! were reached.
+//! were reached. Which is which comes from each property's stateright
+//! `Expectation`; what is expected, and why, from the model's
+//! [`Claim`](appsync_model::properties::Claim)s.
 
 use std::time::{Duration, Instant};
 
-use appsync_model::{
-    AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy, format_trace, properties,
-};
+use appsync_model::{AppSyncConfig, format_trace, properties};
 use serde::Serialize;
-use stateright::{Checker, Model};
+use stateright::{Checker, Expectation, Model, Property};
 
 /// How to run the checker.
 #[derive(Clone, Copy, Debug)]
@@ -71,8 +71,9 @@ impl Verdict {
 pub struct PropertyResult {
     /// The property's name.
     pub name: &'static str,
-    /// `always` or `sometimes`.
-    pub kind: &'static str,
+    /// `always` or `sometimes` (as `kind` in JSON).
+    #[serde(rename = "kind", serialize_with = "serialize_kind")]
+    pub expectation: Expectation,
     /// The verdict.
     pub verdict: Verdict,
     /// The counterexample or witness path, as readable steps.
@@ -101,6 +102,19 @@ pub struct CheckReport {
     pub elapsed: Duration,
 }
 
+/// How reports name an expectation: `always`, `eventually` or `sometimes`.
+pub fn kind(expectation: &Expectation) -> &'static str {
+    match expectation {
+        Expectation::Always => "always",
+        Expectation::Eventually => "eventually",
+        Expectation::Sometimes => "sometimes",
+    }
+}
+
+fn serialize_kind<S: serde::Serializer>(e: &Expectation, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind(e))
+}
+
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
@@ -115,62 +129,6 @@ impl CheckReport {
     /// missing although reachable).
     pub fn failed(&self) -> bool {
         self.properties.iter().any(|p| p.verdict.is_failure())
-    }
-}
-
-/// Why a violation of `name` under `cfg` is an expected finding, if it is.
-pub fn expected_violation(cfg: &AppSyncConfig, name: &str) -> Option<String> {
-    match name {
-        properties::NO_LOST_UPDATE => Some(
-            "whole-blob replacement has no compare-and-swap: a later commit overwrites an \
-             update its proposer never saw"
-                .into(),
-        ),
-        properties::KNOWN_IDS_ONLY if cfg.unknown_id == UnknownIdPolicy::Create => {
-            Some("under the 'create' reading an AppSync for an unknown id creates it".into())
-        }
-        properties::ONLY_APP_SYNC_WRITES
-            if cfg.gce == GcePolicy::MayRewrite && cfg.gce_proposals =>
-        {
-            Some(
-                "the draft forbids GCE only next to AppSync: a GCE in a later commit rewrites \
-                 application_states"
-                    .into(),
-            )
-        }
-        _ => None,
-    }
-}
-
-/// Why `cfg` cannot reach the witness `name`, if it cannot.
-pub fn unreachable_witness(cfg: &AppSyncConfig, name: &str) -> Option<String> {
-    let need = |on: bool, what: &str| (!on).then(|| format!("needs {what}"));
-    match name {
-        properties::EXTERNAL_APP_SYNC_APPLIED => {
-            need(cfg.external_proposals > 0, "an external sender")
-        }
-        properties::NON_MEMBER_REJECTED => need(cfg.injections > 0, "a non-member injector"),
-        properties::FORGED_GCE_REJECTED
-        | properties::FORGED_DUPLICATE_REJECTED
-        | properties::FORGED_MISMATCH_REJECTED => need(cfg.forgeries > 0, "an adversary"),
-        properties::CONCURRENT_COMMITS_ONE_WINS => need(
-            cfg.delivery == DeliveryPolicy::Relay,
-            "the relay delivery service (the sequencer refuses the second commit)",
-        ),
-        properties::LIST_ORDER_NOT_ID_ORDER => need(
-            cfg.unknown_id == UnknownIdPolicy::Create
-                && (cfg.by_value_unknown_ids || cfg.propose_unknown_id),
-            "the 'create' reading with unknown ids proposed",
-        ),
-        properties::FORGED_UNKNOWN_REJECTED => {
-            need(cfg.forgeries > 0, "an adversary").or_else(|| {
-                need(
-                    cfg.unknown_id == UnknownIdPolicy::Reject,
-                    "the 'reject' reading of unknown ids",
-                )
-            })
-        }
-        _ => None,
     }
 }
 
@@ -201,11 +159,12 @@ pub fn check(
     }
     let elapsed = start.elapsed();
     let model = checker.model();
-    let always: Vec<&str> = properties::ALWAYS.to_vec();
     let mut results = Vec::new();
-    for property in model.properties() {
-        let name = property.name;
-        let is_always = always.contains(&name);
+    // The model's properties are exactly the properties of these claims.
+    for claim in properties::claims(cfg) {
+        let Property {
+            name, expectation, ..
+        } = claim.property;
         let discovery = checker.discovery(name);
         let (trace, path, steps) = match &discovery {
             Some(found) => {
@@ -218,21 +177,24 @@ pub fn check(
             }
             None => (None, None, None),
         };
-        let verdict = match (is_always, discovery.is_some()) {
+        let excuse = (claim.excuse)(cfg).map(str::to_string);
+        // A discovery fails an `always` (or `eventually`) property and is the
+        // witness of a `sometimes` one.
+        let verdict = match (expectation.discovery_is_failure(), discovery.is_some()) {
             (true, false) => Verdict::Holds,
-            (true, true) => match expected_violation(cfg, name) {
+            (true, true) => match excuse {
                 Some(why) => Verdict::ExpectedViolation { why },
                 None => Verdict::Violated,
             },
             (false, true) => Verdict::WitnessFound,
-            (false, false) => match unreachable_witness(cfg, name) {
+            (false, false) => match excuse {
                 Some(why) => Verdict::NotApplicable { why },
                 None => Verdict::WitnessMissing,
             },
         };
         results.push(PropertyResult {
             name,
-            kind: if is_always { "always" } else { "sometimes" },
+            expectation,
             verdict,
             trace,
             path,

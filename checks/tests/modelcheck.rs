@@ -1,20 +1,19 @@
 //! The verdicts of `appsync check`: the main job's presets reach every
-//! witness with no unexpected violation, and a seeded model fault is
-//! reported as a failure (so the verdict logic can fail).
+//! witness with no unexpected violation, a seeded model fault is reported as
+//! a failure (so the verdict logic can fail), and each verdict follows the
+//! property's stateright `Expectation` and the model's excuse for it.
 use std::collections::BTreeSet;
 
 use appsync_checks::modelcheck::{CheckOptions, Verdict, check};
+use appsync_model::presets::PRESETS;
 use appsync_model::{AppSyncConfig, Faults, properties};
+use stateright::Expectation;
 
 #[test]
 fn the_main_job_presets_pass_and_reach_every_witness() {
     let mut found = BTreeSet::new();
-    for cfg in [
-        AppSyncConfig::default(),
-        AppSyncConfig::adversarial(),
-        AppSyncConfig::create_order(),
-    ] {
-        let report = check(&cfg, CheckOptions::default(), |_| {});
+    for preset in PRESETS.iter().filter(|p| p.main_job) {
+        let report = check(&preset.config(), CheckOptions::default(), |_| {});
         assert!(!report.failed(), "{report:#?}");
         found.extend(
             report
@@ -34,9 +33,12 @@ fn the_main_job_presets_pass_and_reach_every_witness() {
             Verdict::Holds | Verdict::ExpectedViolation { .. }
         ));
     }
-    let mut all: BTreeSet<&str> = properties::SOMETIMES.into_iter().collect();
-    all.insert(properties::LIST_ORDER_NOT_ID_ORDER);
-    assert_eq!(found, all);
+    let every: BTreeSet<&str> = properties::all()
+        .into_iter()
+        .filter(|c| c.property.expectation == Expectation::Sometimes)
+        .map(|c| c.property.name)
+        .collect();
+    assert_eq!(found, every);
 }
 
 #[test]
@@ -57,4 +59,43 @@ fn a_seeded_model_fault_fails_the_check() {
         .unwrap();
     assert_eq!(visible.verdict, Verdict::Violated);
     assert!(visible.trace.is_some() && visible.path.is_some());
+}
+
+/// Each verdict follows the property's stateright `Expectation`, a witness
+/// whose actor is off is excused, and the JSON report names the expectation
+/// `kind`, as before.
+#[test]
+fn verdicts_follow_each_property_s_expectation() {
+    let report = check(&AppSyncConfig::default(), CheckOptions::default(), |_| {});
+    for p in &report.properties {
+        let judged_as_always = matches!(
+            p.verdict,
+            Verdict::Holds | Verdict::Violated | Verdict::ExpectedViolation { .. }
+        );
+        assert_eq!(
+            judged_as_always,
+            p.expectation == Expectation::Always,
+            "{}",
+            p.name
+        );
+    }
+    let forged = report
+        .properties
+        .iter()
+        .find(|p| p.name == properties::FORGED_GCE_REJECTED)
+        .unwrap();
+    assert_eq!(
+        forged.verdict,
+        Verdict::NotApplicable {
+            why: "needs an adversary".into()
+        }
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    let kinds: BTreeSet<&str> = json["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["always", "sometimes"]));
 }

@@ -1,7 +1,8 @@
 //! The configuration of one model instance: actors, bounds, DS policy, the
-//! draft's open questions, and seeded faults.
+//! draft's open questions, and seeded faults, with the bounds the model
+//! supports ([`AppSyncConfig::validate`]). The named configurations are in
+//! [`presets`](crate::presets).
 
-use crate::model::AppSyncModel;
 use crate::semantics::{Faults, GcePolicy, MAX_IDS, MAX_MEMBERS, Rules, UnknownIdPolicy};
 use std::fmt;
 
@@ -19,7 +20,9 @@ pub enum DeliveryPolicy {
     Sequencer,
 }
 
-/// Everything that defines a model instance. Build one, then `into_model()`.
+/// Everything that defines a model instance. Start from a preset
+/// ([`crate::presets::PRESETS`]; `AppSyncConfig::default()` is the `default`
+/// one), then `into_model()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AppSyncConfig {
     /// N honest members, leaf indexes `0..N` (2..=5).
@@ -56,94 +59,7 @@ pub struct AppSyncConfig {
     pub faults: Faults,
 }
 
-impl Default for AppSyncConfig {
-    /// The default configuration, small enough to replay every transition on
-    /// real mls-rs groups: 2 members, K=2, two epochs, the external sender,
-    /// commits by reference, relay DS. It reaches the witnesses "commit with two
-    /// AppSyncs applied by all", "external AppSync applied", "concurrent
-    /// commits, one wins", and the lost-update counterexample. The forgery and
-    /// non-member witnesses are reached by [`AppSyncConfig::adversarial`].
-    fn default() -> Self {
-        Self {
-            members: 2,
-            application_ids: 2,
-            max_epoch: 2,
-            max_in_flight: 1,
-            max_by_value: 0,
-            propose_unknown_id: false,
-            by_value_unknown_ids: false,
-            gce_proposals: false,
-            external_proposals: 1,
-            injections: 0,
-            forgeries: 0,
-            delivery: DeliveryPolicy::Relay,
-            unknown_id: UnknownIdPolicy::Reject,
-            gce: GcePolicy::MayRewrite,
-            faults: Faults::default(),
-        }
-    }
-}
-
 impl AppSyncConfig {
-    /// The adversarial configuration: one epoch, AppSync by value in commits,
-    /// a non-member injecting one proposal and an adversary forging one commit
-    /// (of any kind). It reaches every forgery and non-member witness, plus
-    /// "commit with two AppSyncs applied by all" and "concurrent commits".
-    pub fn adversarial() -> Self {
-        Self {
-            max_epoch: 1,
-            max_by_value: 1,
-            external_proposals: 0,
-            injections: 1,
-            forgeries: 1,
-            ..Self::default()
-        }
-    }
-
-    /// Three members with a sequencer DS and the external sender: 1,197,668
-    /// states (268,320 with symmetry), about 2 s in release. Used to measure speed.
-    pub fn large() -> Self {
-        Self {
-            members: 3,
-            delivery: DeliveryPolicy::Sequencer,
-            ..Self::default()
-        }
-    }
-
-    /// [`AppSyncConfig::large`] plus the non-member and the adversary:
-    /// 18,456,785 states with symmetry, about a minute in release. Every
-    /// `always` property but `no lost update` holds; every witness but the
-    /// race (which a sequencer rules out) is found.
-    pub fn full() -> Self {
-        Self {
-            injections: 1,
-            forgeries: 1,
-            ..Self::large()
-        }
-    }
-
-    /// List order under the "create" reading: 2 members, K=1, one epoch,
-    /// commits that may carry by value AppSyncs for the unknown ids 2 and 3
-    /// (alone, or both in descending order), proposals of the unknown id 2 by
-    /// reference, no external sender, relay DS. A commit `[app3=v,app2=v]`
-    /// gives the list `app1, app3, app2`; a commit of a cached `app2` plus
-    /// `[app3=v]` gives `app1, app2, app3` (by reference first). An
-    /// implementation that applies a commit's AppSyncs in another order than
-    /// sent (R5) shows a different list. 3,298 states: small enough to replay
-    /// every transition.
-    pub fn create_order() -> Self {
-        Self {
-            application_ids: 1,
-            max_epoch: 1,
-            max_by_value: 2,
-            propose_unknown_id: true,
-            by_value_unknown_ids: true,
-            external_proposals: 0,
-            unknown_id: UnknownIdPolicy::Create,
-            ..Self::default()
-        }
-    }
-
     /// The rules every honest member runs.
     pub fn rules(&self) -> Rules {
         Rules {
@@ -200,19 +116,6 @@ impl AppSyncConfig {
             }
         }
         Ok(())
-    }
-
-    /// Builds the model.
-    ///
-    /// # Panics
-    ///
-    /// If [`AppSyncConfig::validate`] fails: a bad configuration in code is a
-    /// programmer error. Callers with untrusted input call `validate` first.
-    pub fn into_model(self) -> AppSyncModel {
-        if let Err(e) = self.validate() {
-            panic!("{e}");
-        }
-        AppSyncModel::new(self)
     }
 }
 

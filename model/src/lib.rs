@@ -28,25 +28,34 @@
 //!   carries the value the application read when it first chose `new_state`.
 //!   That is how the model exposes the *lost update* of whole-blob replacement.
 //!
-//! The rules live in [`semantics`] as pure functions (one per rule R3, R4, R5,
-//! R7 of the design notes); [`model`] composes them into a stateright
-//! [`Model`](stateright::Model) whose properties are in [`properties`].
+//! The draft's data types are in [`semantics`] (packed for the checker in
+//! [`compact`]); the rules live in [`rules`] as pure functions (one per rule
+//! R3, R4, R5, R7 of the design notes); [`model`] composes them into a
+//! stateright [`Model`](stateright::Model) over the [`state`] (with
+//! [`symmetry`] reduction) whose properties are in [`properties`]. A
+//! configuration ([`config`]) starts from one of the named [`presets`].
 //! [`path`] encodes actions and paths as text for the conformance harness.
 //!
 //! ```no_run
-//! use appsync_model::{AppSyncConfig, properties};
+//! use appsync_model::{presets, properties};
 //! use stateright::{Checker, Model};
-//! let checker = AppSyncConfig::default().into_model().checker().spawn_dfs().join();
+//! let checker = presets::DEFAULT.config().into_model().checker().spawn_dfs().join();
 //! checker.assert_no_discovery(properties::AGREEMENT);
 //! ```
 
+pub mod compact;
 pub mod config;
+mod delivery;
 pub mod model;
 pub mod path;
+pub mod presets;
 pub mod properties;
+pub mod rules;
 pub mod semantics;
 pub mod state;
+pub mod symmetry;
 
+pub use compact::{ApplicationStates, ByValue, ProposalList};
 pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy};
 pub use model::{Action, AppSyncModel};
 pub use path::{
@@ -54,9 +63,6 @@ pub use path::{
     shortest_discovery,
 };
 pub use semantics::{
-    AppSync, ApplicationState, ApplicationStates, Faults, GcePolicy, Proposal, Reason, Sender,
-    UnknownIdPolicy,
+    AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, UnknownIdPolicy,
 };
-pub use state::{
-    ByValue, Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State,
-};
+pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

@@ -1,14 +1,16 @@
-//! The stateright `Model`: guards in `actions()`, effects in `next_state()`.
+//! The stateright `Model`: [`AppSyncConfig::into_model`] builds it; guards
+//! in `actions()`, effects in `next_state()`. What the delivery service and a
+//! member's queue do with a message is in `delivery.rs`; what a member may
+//! put in a commit is asked of [`rules`].
 
+use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
 use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::delivery;
+use crate::rules;
 use crate::semantics::{
-    self, ADVERSARY_VALUE, AppSync, ApplicationStates, Faults, Item, Proposal, ProposalList,
-    Reason, Rules, Sender, UnknownIdPolicy, writer_value,
+    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Rules, Sender, UnknownIdPolicy, writer_value,
 };
-use crate::state::{
-    ByValue, Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, ProposalSet,
-    State,
-};
+use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
 
 /// One protocol step. Each carries what a harness needs to replay it.
@@ -47,8 +49,23 @@ pub struct AppSyncModel {
     by_value_choices: Vec<Vec<u8>>,
 }
 
+impl AppSyncConfig {
+    /// Builds the model.
+    ///
+    /// # Panics
+    ///
+    /// If [`AppSyncConfig::validate`] fails: a bad configuration in code is a
+    /// programmer error. Callers with untrusted input call `validate` first.
+    pub fn into_model(self) -> AppSyncModel {
+        if let Err(e) = self.validate() {
+            panic!("{e}");
+        }
+        AppSyncModel::new(self)
+    }
+}
+
 impl AppSyncModel {
-    pub(crate) fn new(cfg: AppSyncConfig) -> Self {
+    fn new(cfg: AppSyncConfig) -> Self {
         let rules = cfg.rules();
         let correct = Rules {
             faults: Faults::default(),
@@ -155,7 +172,7 @@ impl AppSyncModel {
             })
             .collect();
         let list =
-            semantics::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
+            rules::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
         if list.is_empty() {
             return None;
         }
@@ -169,7 +186,7 @@ impl AppSyncModel {
             by_reference,
             by_value,
             gce_by_value: false,
-            claimed: semantics::r5_apply_in_order(&list, &m.application_states, &self.rules),
+            claimed: rules::r5_apply_in_order(&list, &m.application_states, &self.rules),
             forgery: None,
         })
     }
@@ -203,118 +220,9 @@ impl AppSyncModel {
         };
         if forgery != Forgery::StateMismatch {
             commit.claimed =
-                semantics::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
+                rules::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
         }
         commit
-    }
-
-    /// Appends a message to every queue (one total order) and advances the
-    /// group's newest epoch if it is the first valid commit for that epoch.
-    fn append(&self, state: &mut State, msg: Message) {
-        assert!(state.log.len() < u8::MAX as usize, "DS log overflow");
-        state.log.push(msg);
-        if let Message::Commit(c) = msg
-            && c.epoch == state.group_epoch
-            && let Ok(next) = semantics::process_commit(
-                &c.proposals(),
-                &c.claimed,
-                &state.group_states,
-                &self.rules,
-            )
-        {
-            state.group_epoch += 1;
-            state.group_states = next;
-        }
-    }
-
-    /// Member `m` processes the head of its queue.
-    fn deliver(&self, state: &mut State, m: usize) {
-        let msg = state.log[state.members[m].cursor as usize];
-        state.members[m].cursor += 1;
-        let member = state.members[m];
-        let outcome = match msg {
-            Message::Proposal { epoch, .. } if epoch != member.epoch => Err(Reason::WrongEpoch),
-            Message::Proposal {
-                sender, proposal, ..
-            } => semantics::accept_proposal(sender, &self.rules)
-                .map(|()| state.members[m].cache.insert(sender, proposal)),
-            Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() => {
-                // Our own commit: apply it if still pending, else it lost the epoch.
-                if member.pending && c.epoch == member.epoch {
-                    self.apply(state, m, &c, c.claimed);
-                    Ok(())
-                } else {
-                    Err(Reason::WrongEpoch)
-                }
-            }
-            Message::Commit(c) if c.epoch != member.epoch => Err(Reason::WrongEpoch),
-            Message::Commit(c) => semantics::process_commit(
-                &c.proposals(),
-                &c.claimed,
-                &member.application_states,
-                &self.rules,
-            )
-            .map(|next| self.apply(state, m, &c, next)),
-        };
-        let member = &mut state.members[m];
-        member.last = match (outcome, msg) {
-            (Err(r), _) => Outcome::Rejected(r),
-            (Ok(()), Message::Proposal { .. }) => Outcome::AcceptedProposal,
-            (Ok(()), Message::Commit(_)) => member.last, // set by `apply`
-        };
-    }
-
-    /// Member `m` moves to the next epoch with `next` as its `application_states`.
-    fn apply(&self, state: &mut State, m: usize, commit: &Commit, next: ApplicationStates) {
-        let list = commit.proposals();
-        let member = &mut state.members[m];
-        state.ghost.0 |= crate::properties::audit(
-            &list,
-            commit,
-            &member.application_states,
-            &next,
-            &self.correct,
-        );
-        member.epoch += 1;
-        member.application_states = next;
-        member.cache = ProposalSet::default();
-        member.pending = false;
-        let own = |i: &Intent| Proposal::AppSync(i.app_sync);
-        if member.intent.is_some_and(|i| {
-            commit
-                .by_reference
-                .contains(Sender::Member(m as u8), own(&i))
-        }) {
-            member.intent = None;
-        }
-        member.last = Outcome::AcceptedCommit {
-            app_syncs: list.app_syncs().count() as u8,
-            external: list.app_syncs().any(|(s, _)| s == Sender::External),
-        };
-    }
-
-    /// Skips each member's own proposals (it never receives them) and drops the
-    /// log prefix every member has processed.
-    fn normalize(&self, state: &mut State) {
-        for (i, member) in state.members.iter_mut().enumerate() {
-            while let Some(Message::Proposal {
-                sender: Sender::Member(s),
-                ..
-            }) = state.log.get(member.cursor as usize)
-            {
-                if *s as usize != i {
-                    break;
-                }
-                member.cursor += 1;
-            }
-        }
-        let done = state.members.iter().map(|m| m.cursor).min().unwrap_or(0);
-        if done > 0 {
-            state.log.drain(..done as usize);
-            for member in &mut state.members {
-                member.cursor -= done;
-            }
-        }
     }
 }
 
@@ -431,7 +339,8 @@ impl Model for AppSyncModel {
                     m.intent = Some(Intent { app_sync, read });
                 }
                 let epoch = m.epoch;
-                self.append(
+                delivery::append(
+                    &self.rules,
                     &mut state,
                     Message::Proposal {
                         sender: Sender::Member(member),
@@ -449,12 +358,12 @@ impl Model for AppSyncModel {
                     epoch,
                     proposal: Proposal::Gce,
                 };
-                self.append(&mut state, msg);
+                delivery::append(&self.rules, &mut state, msg);
             }
             Action::Commit { member, by_value } => {
                 let commit = self.build_commit(&state, member as usize, by_value)?;
                 state.members[member as usize].pending = true;
-                self.append(&mut state, Message::Commit(commit));
+                delivery::append(&self.rules, &mut state, Message::Commit(commit));
             }
             Action::External { app_sync } => {
                 state.external_sent += 1;
@@ -464,7 +373,7 @@ impl Model for AppSyncModel {
                     epoch: state.group_epoch,
                     proposal: Proposal::AppSync(app_sync),
                 };
-                self.append(&mut state, msg);
+                delivery::append(&self.rules, &mut state, msg);
             }
             Action::Inject { app_sync } => {
                 state.injected += 1;
@@ -473,16 +382,18 @@ impl Model for AppSyncModel {
                     epoch: state.group_epoch,
                     proposal: Proposal::AppSync(app_sync),
                 };
-                self.append(&mut state, msg);
+                delivery::append(&self.rules, &mut state, msg);
             }
             Action::Forge { forgery } => {
                 state.forged += 1;
                 let commit = self.forge(&state, forgery);
-                self.append(&mut state, Message::Commit(commit));
+                delivery::append(&self.rules, &mut state, Message::Commit(commit));
             }
-            Action::Deliver { member } => self.deliver(&mut state, member as usize),
+            Action::Deliver { member } => {
+                delivery::deliver(&self.rules, &self.correct, &mut state, member as usize)
+            }
         }
-        self.normalize(&mut state);
+        delivery::normalize(&mut state);
         Some(state)
     }
 

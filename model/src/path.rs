@@ -6,10 +6,11 @@
 //! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch)`
 //! `deliver(m2)`.
 
+use crate::compact::ByValue;
 use crate::config::AppSyncConfig;
 use crate::model::{Action, AppSyncModel};
 use crate::semantics::AppSync;
-use crate::state::{ByValue, Forgery, Outcome, State};
+use crate::state::{Forgery, Outcome, State};
 use stateright::{Checker, HasDiscoveries, Model};
 use std::fmt::{self, Write};
 use std::str::FromStr;

@@ -1,16 +1,14 @@
 //! Properties, named after the guarantee they check.
 //!
-//! `always` properties read the state, or a ghost bit that `audit` sets at
-//! the moment an honest member applies a commit (a history variable, as in
-//! TLA+). `sometimes` properties are non-vacuity witnesses.
+//! `always` properties read the state, or a ghost bit that `Ghost::audit`
+//! (in `state.rs`) sets at the moment an honest member applies a commit (a
+//! history variable, as in TLA+). `sometimes` properties are non-vacuity
+//! witnesses.
 
-use crate::config::AppSyncConfig;
+use crate::config::{AppSyncConfig, DeliveryPolicy};
 use crate::model::AppSyncModel;
-use crate::semantics::{
-    ApplicationStates, MAX_IDS, Proposal, ProposalList, Reason, Rules, Sender,
-    r3_known_application_id, r7_authorized_sender, validate,
-};
-use crate::state::{Commit, Ghost, Message, Outcome, State};
+use crate::semantics::{GcePolicy, Proposal, Reason, Sender, UnknownIdPolicy};
+use crate::state::{Ghost, Message, Outcome, State};
 use stateright::Property;
 
 pub const AGREEMENT: &str = "agreement";
@@ -31,49 +29,178 @@ pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
 pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
-/// Only checked when `by_value_unknown_ids` is on (see [`for_config`]).
+/// Only checked when `by_value_unknown_ids` is on (see [`claims`]).
 pub const LIST_ORDER_NOT_ID_ORDER: &str = "list order differs from id order";
-
-/// Every `always` property, in the order of [`all`].
-pub const ALWAYS: [&str; 9] = [
-    AGREEMENT,
-    NO_INVALID_LIST_APPLIED,
-    FORGED_COMMITS_REJECTED,
-    AUTHENTICITY,
-    COMMITTED_APP_SYNC_VISIBLE,
-    CONVERGENCE,
-    ONLY_APP_SYNC_WRITES,
-    KNOWN_IDS_ONLY,
-    NO_LOST_UPDATE,
-];
-
-/// Every `sometimes` witness, in the order of [`all`].
-pub const SOMETIMES: [&str; 8] = [
-    TWO_APP_SYNCS_APPLIED,
-    EXTERNAL_APP_SYNC_APPLIED,
-    FORGED_GCE_REJECTED,
-    FORGED_DUPLICATE_REJECTED,
-    FORGED_UNKNOWN_REJECTED,
-    FORGED_MISMATCH_REJECTED,
-    NON_MEMBER_REJECTED,
-    CONCURRENT_COMMITS_ONE_WINS,
-];
 
 type M = AppSyncModel;
 
-/// The properties of a model built from `cfg`: [`all`], plus the witness
-/// [`LIST_ORDER_NOT_ID_ORDER`] when `cfg.by_value_unknown_ids` is on (the only
-/// configurations where it is reachable in one epoch; elsewhere a property
-/// table would report it missing).
-pub fn for_config(cfg: &AppSyncConfig) -> Vec<Property<M>> {
-    let mut properties = all();
-    if cfg.by_value_unknown_ids {
-        properties.push(Property::sometimes(
-            LIST_ORDER_NOT_ID_ORDER,
-            |_: &M, s: &State| list_order_not_id_order(s),
-        ));
+/// A property, with the outcome this project expects of it where the usual
+/// verdict (a counterexample to an `always` property fails, a `sometimes`
+/// witness not found fails) does not apply.
+pub struct Claim {
+    /// The property; its `expectation` says `always` or `sometimes`.
+    pub property: Property<M>,
+    /// Why, on a configuration, the outcome that would otherwise fail is
+    /// expected: a counterexample that is a known finding about the draft,
+    /// or a witness the configuration cannot reach (the actor it needs is
+    /// off). `None`: that outcome is a failure.
+    pub excuse: fn(&AppSyncConfig) -> Option<&'static str>,
+}
+
+impl Claim {
+    /// A property whose failing outcome is never expected.
+    fn plain(property: Property<M>) -> Self {
+        Self {
+            property,
+            excuse: |_| None,
+        }
     }
-    properties
+
+    /// A witness of the adversary's forgeries, out of reach without one.
+    fn of_forgery(property: Property<M>) -> Self {
+        Self {
+            property,
+            excuse: needs_adversary,
+        }
+    }
+}
+
+/// `what`, unless `present`: the excuse of a witness whose actor may be off.
+fn needs(present: bool, what: &'static str) -> Option<&'static str> {
+    (!present).then_some(what)
+}
+
+fn needs_adversary(cfg: &AppSyncConfig) -> Option<&'static str> {
+    needs(cfg.forgeries > 0, "needs an adversary")
+}
+
+/// Every claim of the model: the `always` properties, then the `sometimes`
+/// witnesses.
+pub fn all() -> Vec<Claim> {
+    vec![
+        Claim::plain(Property::always(AGREEMENT, agreement)),
+        Claim::plain(Property::always(
+            NO_INVALID_LIST_APPLIED,
+            |_: &M, s: &State| !s.ghost.has(Ghost::INVALID_LIST_APPLIED),
+        )),
+        Claim::plain(Property::always(
+            FORGED_COMMITS_REJECTED,
+            |_: &M, s: &State| !s.ghost.has(Ghost::FORGED_COMMIT_APPLIED),
+        )),
+        Claim::plain(Property::always(AUTHENTICITY, |_: &M, s: &State| {
+            !s.ghost.has(Ghost::UNAUTHENTIC_VALUE)
+        })),
+        Claim::plain(Property::always(
+            COMMITTED_APP_SYNC_VISIBLE,
+            |_: &M, s: &State| !s.ghost.has(Ghost::COMMITTED_APP_SYNC_INVISIBLE),
+        )),
+        Claim::plain(Property::always(CONVERGENCE, convergence)),
+        Claim {
+            property: Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| {
+                !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)
+            }),
+            excuse: |cfg| {
+                (cfg.gce == GcePolicy::MayRewrite && cfg.gce_proposals).then_some(
+                    "the draft forbids GCE only next to AppSync: a GCE in a later commit \
+                     rewrites application_states",
+                )
+            },
+        },
+        Claim {
+            property: Property::always(KNOWN_IDS_ONLY, known_ids_only),
+            excuse: |cfg| {
+                (cfg.unknown_id == UnknownIdPolicy::Create)
+                    .then_some("under the 'create' reading an AppSync for an unknown id creates it")
+            },
+        },
+        Claim {
+            property: Property::always(NO_LOST_UPDATE, |_: &M, s: &State| lost_update(s).is_none()),
+            excuse: |_| {
+                Some(
+                    "whole-blob replacement has no compare-and-swap: a later commit overwrites \
+                     an update its proposer never saw",
+                )
+            },
+        },
+        Claim::plain(Property::sometimes(
+            TWO_APP_SYNCS_APPLIED,
+            two_app_syncs_applied_by_all,
+        )),
+        Claim {
+            property: Property::sometimes(EXTERNAL_APP_SYNC_APPLIED, |_: &M, s: &State| {
+                s.members
+                    .iter()
+                    .any(|m| matches!(m.last, Outcome::AcceptedCommit { external: true, .. }))
+            }),
+            excuse: |cfg| needs(cfg.external_proposals > 0, "needs an external sender"),
+        },
+        Claim::of_forgery(Property::sometimes(
+            FORGED_GCE_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::AppSyncWithGce),
+        )),
+        Claim::of_forgery(Property::sometimes(
+            FORGED_DUPLICATE_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::DuplicateApplicationId),
+        )),
+        Claim {
+            property: Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| {
+                rejected(s, Reason::UnknownApplicationId)
+            }),
+            excuse: |cfg| {
+                needs_adversary(cfg).or(needs(
+                    cfg.unknown_id == UnknownIdPolicy::Reject,
+                    "needs the 'reject' reading of unknown ids",
+                ))
+            },
+        },
+        Claim::of_forgery(Property::sometimes(
+            FORGED_MISMATCH_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::StateMismatch),
+        )),
+        Claim {
+            property: Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {
+                rejected(s, Reason::UnauthorizedSender)
+            }),
+            excuse: |cfg| needs(cfg.injections > 0, "needs a non-member injector"),
+        },
+        Claim {
+            property: Property::sometimes(CONCURRENT_COMMITS_ONE_WINS, concurrent_commits_one_wins),
+            excuse: |cfg| {
+                needs(
+                    cfg.delivery == DeliveryPolicy::Relay,
+                    "needs the relay delivery service (the sequencer refuses the second commit)",
+                )
+            },
+        },
+        Claim {
+            property: Property::sometimes(LIST_ORDER_NOT_ID_ORDER, |_: &M, s: &State| {
+                list_order_not_id_order(s)
+            }),
+            excuse: |cfg| {
+                needs(
+                    cfg.unknown_id == UnknownIdPolicy::Create
+                        && (cfg.by_value_unknown_ids || cfg.propose_unknown_id),
+                    "needs the 'create' reading with unknown ids proposed",
+                )
+            },
+        },
+    ]
+}
+
+/// The claims checked on `cfg`: [`all`], but the witness
+/// [`LIST_ORDER_NOT_ID_ORDER`] only when `cfg.by_value_unknown_ids` is on (the
+/// only configurations where it is reachable in one epoch; elsewhere it would
+/// be reported missing, and cost a test of every state).
+pub fn claims(cfg: &AppSyncConfig) -> Vec<Claim> {
+    all()
+        .into_iter()
+        .filter(|c| cfg.by_value_unknown_ids || c.property.name != LIST_ORDER_NOT_ID_ORDER)
+        .collect()
+}
+
+/// The properties of a model built from `cfg` (those of [`claims`]).
+pub fn for_config(cfg: &AppSyncConfig) -> Vec<Property<M>> {
+    claims(cfg).into_iter().map(|c| c.property).collect()
 }
 
 /// Some member's `application_states` list is not in `application_id` order
@@ -82,52 +209,6 @@ pub fn list_order_not_id_order(s: &State) -> bool {
     s.members
         .iter()
         .any(|m| !m.application_states.in_id_order())
-}
-
-pub fn all() -> Vec<Property<M>> {
-    vec![
-        Property::always(AGREEMENT, agreement),
-        Property::always(NO_INVALID_LIST_APPLIED, |_: &M, s: &State| {
-            !s.ghost.has(Ghost::INVALID_LIST_APPLIED)
-        }),
-        Property::always(FORGED_COMMITS_REJECTED, |_: &M, s: &State| {
-            !s.ghost.has(Ghost::FORGED_COMMIT_APPLIED)
-        }),
-        Property::always(AUTHENTICITY, |_: &M, s: &State| {
-            !s.ghost.has(Ghost::UNAUTHENTIC_VALUE)
-        }),
-        Property::always(COMMITTED_APP_SYNC_VISIBLE, |_: &M, s: &State| {
-            !s.ghost.has(Ghost::COMMITTED_APP_SYNC_INVISIBLE)
-        }),
-        Property::always(CONVERGENCE, convergence),
-        Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| {
-            !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)
-        }),
-        Property::always(KNOWN_IDS_ONLY, known_ids_only),
-        Property::always(NO_LOST_UPDATE, |_: &M, s: &State| lost_update(s).is_none()),
-        Property::sometimes(TWO_APP_SYNCS_APPLIED, two_app_syncs_applied_by_all),
-        Property::sometimes(EXTERNAL_APP_SYNC_APPLIED, |_: &M, s: &State| {
-            s.members
-                .iter()
-                .any(|m| matches!(m.last, Outcome::AcceptedCommit { external: true, .. }))
-        }),
-        Property::sometimes(FORGED_GCE_REJECTED, |_: &M, s: &State| {
-            rejected(s, Reason::AppSyncWithGce)
-        }),
-        Property::sometimes(FORGED_DUPLICATE_REJECTED, |_: &M, s: &State| {
-            rejected(s, Reason::DuplicateApplicationId)
-        }),
-        Property::sometimes(FORGED_UNKNOWN_REJECTED, |_: &M, s: &State| {
-            rejected(s, Reason::UnknownApplicationId)
-        }),
-        Property::sometimes(FORGED_MISMATCH_REJECTED, |_: &M, s: &State| {
-            rejected(s, Reason::StateMismatch)
-        }),
-        Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {
-            rejected(s, Reason::UnauthorizedSender)
-        }),
-        Property::sometimes(CONCURRENT_COMMITS_ONE_WINS, concurrent_commits_one_wins),
-    ]
 }
 
 /// Members in the same epoch hold the same `application_states` (membership is
@@ -224,45 +305,4 @@ pub fn lost_update(s: &State) -> Option<(u8, u8)> {
         }
     }
     None
-}
-
-/// Ghost audit of one commit application by an honest member: which guarantees
-/// it breaks, judged by our rules without faults (`correct`).
-pub(crate) fn audit(
-    list: &ProposalList,
-    commit: &Commit,
-    old: &ApplicationStates,
-    new: &ApplicationStates,
-    correct: &Rules,
-) -> u8 {
-    let mut ghost = 0;
-    if validate(list, old, correct).is_err() {
-        ghost |= Ghost::INVALID_LIST_APPLIED;
-    }
-    if commit.forgery.is_some() {
-        ghost |= Ghost::FORGED_COMMIT_APPLIED;
-    }
-    let initial = ApplicationStates::initial(correct.application_ids);
-    for id in 1..=MAX_IDS as u8 {
-        let after = new.get(id);
-        let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
-        if old.get(id) != after {
-            if writes.clone().next().is_none() {
-                ghost |= Ghost::WRITE_WITHOUT_APP_SYNC;
-            }
-            let authorized = writes.clone().any(|(sender, a)| {
-                r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
-            });
-            if !(after.is_none() || after == initial.get(id) || authorized) {
-                ghost |= Ghost::UNAUTHENTIC_VALUE;
-            }
-        }
-        if let Some((_, last)) = writes.last()
-            && r3_known_application_id(old, &last, correct).is_ok()
-            && after != Some(last.new_state)
-        {
-            ghost |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
-        }
-    }
-    ghost
 }

@@ -1,177 +1,12 @@
 //! The model's state: members, the delivery service's log, and ghost
 //! variables. Everything is small and flat because the checker clones and
-//! hashes a state for every transition.
+//! hashes a state for every transition (the packed containers are in
+//! [`compact`](crate::compact), the renaming of members in
+//! [`symmetry`](crate::symmetry)).
 
-use crate::semantics::{
-    AppSync, ApplicationState, ApplicationStates, Item, MAX_IDS, MAX_MEMBERS, Proposal,
-    ProposalList, Reason, Sender, writer_value,
-};
-use stateright::{Representative, Rewrite, RewritePlan};
-use std::fmt;
-
-/// A member id as stateright's symmetry machinery wants it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MemberId(pub u8);
-
-impl From<usize> for MemberId {
-    fn from(i: usize) -> Self {
-        MemberId(i as u8)
-    }
-}
-
-impl From<MemberId> for usize {
-    fn from(m: MemberId) -> usize {
-        m.0 as usize
-    }
-}
-
-/// A set of by-reference proposals (a member's cache, or a commit's references),
-/// one bit per (sender, proposal); an AppSync's `new_state` is its sender's
-/// [`writer_value`], so it needs no bits. Bit order is the canonical order of
-/// the send rules: sender (members by leaf, then the external sender, then the
-/// non-member), then `application_id` (then `new_state`, fixed per sender); a
-/// sender's GCE last.
-#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProposalSet(u64);
-
-const KINDS: u32 = MAX_IDS as u32 + 1;
-const EXTERNAL_SLOT: u32 = MAX_MEMBERS as u32;
-const NON_MEMBER_SLOT: u32 = MAX_MEMBERS as u32 + 1;
-const BLOCK: u64 = (1 << KINDS) - 1;
-
-impl ProposalSet {
-    fn bit(sender: Sender, proposal: Proposal) -> u32 {
-        let slot = match sender {
-            Sender::Member(m) => m as u32,
-            Sender::External => EXTERNAL_SLOT,
-            Sender::NonMember => NON_MEMBER_SLOT,
-        };
-        let kind = match proposal {
-            Proposal::AppSync(a) => {
-                debug_assert_eq!(a.new_state, writer_value(sender), "values are writer tags");
-                a.application_id as u32 - 1
-            }
-            Proposal::Gce => KINDS - 1,
-        };
-        slot * KINDS + kind
-    }
-
-    fn decode(bit: u32) -> (Sender, Proposal) {
-        let (slot, kind) = (bit / KINDS, bit % KINDS);
-        let sender = match slot {
-            EXTERNAL_SLOT => Sender::External,
-            NON_MEMBER_SLOT => Sender::NonMember,
-            m => Sender::Member(m as u8),
-        };
-        let proposal = if kind == KINDS - 1 {
-            Proposal::Gce
-        } else {
-            Proposal::AppSync(AppSync {
-                application_id: kind as u8 + 1,
-                new_state: writer_value(sender),
-            })
-        };
-        (sender, proposal)
-    }
-
-    pub fn insert(&mut self, sender: Sender, proposal: Proposal) {
-        self.0 |= 1 << Self::bit(sender, proposal);
-    }
-
-    pub fn contains(&self, sender: Sender, proposal: Proposal) -> bool {
-        self.0 & (1 << Self::bit(sender, proposal)) != 0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0 == 0
-    }
-
-    /// The proposals in canonical order, as by-reference items.
-    pub fn iter(&self) -> impl Iterator<Item = Item> {
-        let mut rest = self.0;
-        std::iter::from_fn(move || {
-            if rest == 0 {
-                return None;
-            }
-            let bit = rest.trailing_zeros();
-            rest &= rest - 1;
-            let (sender, proposal) = Self::decode(bit);
-            Some(Item {
-                sender,
-                proposal,
-                by_value: false,
-            })
-        })
-    }
-
-    /// The proposals of a member's own block, shifted to block 0 (for symmetry keys).
-    fn own_block(&self, m: usize) -> u64 {
-        (self.0 >> (m as u32 * KINDS)) & BLOCK
-    }
-}
-
-impl fmt::Debug for ProposalSet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.iter().map(|i| (i.sender, i.proposal)))
-            .finish()
-    }
-}
-
-impl Rewrite<MemberId> for ProposalSet {
-    fn rewrite<S>(&self, plan: &RewritePlan<MemberId, S>) -> Self {
-        // Keep the external and non-member blocks; move each member block.
-        let fixed = (BLOCK << (EXTERNAL_SLOT * KINDS)) | (BLOCK << (NON_MEMBER_SLOT * KINDS));
-        let mut out = self.0 & fixed;
-        for m in 0..MAX_MEMBERS {
-            let block = self.own_block(m);
-            if block != 0 {
-                let to = plan.rewrite(&MemberId(m as u8)).0 as u32;
-                out |= block << (to * KINDS);
-            }
-        }
-        ProposalSet(out)
-    }
-}
-
-/// Up to two AppSyncs carried by value in a commit (in the order given).
-#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ByValue {
-    items: [Option<AppSync>; 2],
-}
-
-impl ByValue {
-    pub fn new(app_syncs: &[AppSync]) -> Self {
-        assert!(app_syncs.len() <= 2, "at most two by-value AppSyncs");
-        let mut items = [None; 2];
-        for (slot, a) in items.iter_mut().zip(app_syncs) {
-            *slot = Some(*a);
-        }
-        Self { items }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = AppSync> + '_ {
-        self.items.iter().flatten().copied()
-    }
-
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items[0].is_none()
-    }
-}
-
-impl fmt::Debug for ByValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
-        for (i, a) in self.iter().enumerate() {
-            write!(f, "{}{a}", if i == 0 { "" } else { "," })?;
-        }
-        f.write_str("]")
-    }
-}
+use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
+use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
+use crate::semantics::{AppSync, ApplicationState, Item, MAX_IDS, Proposal, Reason, Rules, Sender};
 
 /// The invalid commit kinds the adversary forges.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -248,39 +83,6 @@ pub enum Message {
     Commit(Commit),
 }
 
-impl Rewrite<MemberId> for Message {
-    fn rewrite<S>(&self, plan: &RewritePlan<MemberId, S>) -> Self {
-        match *self {
-            Message::Proposal {
-                sender: Sender::Member(m),
-                epoch,
-                proposal,
-            } => Message::Proposal {
-                sender: Sender::Member(plan.rewrite(&MemberId(m)).0),
-                epoch,
-                proposal,
-            },
-            Message::Proposal { .. } => *self,
-            Message::Commit(c) => Message::Commit(Commit {
-                // The adversary is not permuted: only honest members are symmetric.
-                committer: match c.forgery {
-                    None => plan.rewrite(&MemberId(c.committer)).0,
-                    Some(_) => c.committer,
-                },
-                by_reference: c.by_reference.rewrite(plan),
-                by_value: ByValue {
-                    items: c
-                        .by_value
-                        .items
-                        .map(|a| a.map(|a| rewrite_app_sync(a, plan))),
-                },
-                claimed: rewrite_states(&c.claimed, plan),
-                ..c
-            }),
-        }
-    }
-}
-
 /// What the application wanted when it proposed an AppSync by reference: the
 /// update and the value it read. Real clients re-propose an update that did not
 /// make it into a commit (RFC 9420: proposals are not carried across epochs), so
@@ -322,39 +124,6 @@ pub struct Member {
     pub intent: Option<Intent>,
 }
 
-/// Renames a member's writer value (`m+1`); other values are fixed.
-fn rewrite_value<S>(v: u8, plan: &RewritePlan<MemberId, S>) -> u8 {
-    match v {
-        1..=5 => plan.rewrite(&MemberId(v - 1)).0 + 1,
-        _ => v,
-    }
-}
-
-fn rewrite_states<S>(s: &ApplicationStates, plan: &RewritePlan<MemberId, S>) -> ApplicationStates {
-    s.map_values(|v| rewrite_value(v, plan))
-}
-
-fn rewrite_app_sync<S>(a: AppSync, plan: &RewritePlan<MemberId, S>) -> AppSync {
-    AppSync {
-        new_state: rewrite_value(a.new_state, plan),
-        ..a
-    }
-}
-
-impl Rewrite<MemberId> for Member {
-    fn rewrite<S>(&self, plan: &RewritePlan<MemberId, S>) -> Self {
-        Member {
-            application_states: rewrite_states(&self.application_states, plan),
-            cache: self.cache.rewrite(plan),
-            intent: self.intent.map(|i| Intent {
-                app_sync: rewrite_app_sync(i.app_sync, plan),
-                read: i.read.map(|v| rewrite_value(v, plan)),
-            }),
-            ..*self
-        }
-    }
-}
-
 /// Ghost bits: history facts that a state alone cannot show. They are only
 /// ever set under seeded faults or open-question variants, so they do not
 /// enlarge the state space of the real protocol.
@@ -375,6 +144,47 @@ impl Ghost {
 
     pub fn has(&self, bit: u8) -> bool {
         self.0 & bit != 0
+    }
+
+    /// Ghost audit of one commit application by an honest member: sets the
+    /// bit of every guarantee it breaks, judged by our rules without faults
+    /// (`correct`), so that a faulty member's own rules cannot excuse it.
+    pub(crate) fn audit(
+        &mut self,
+        list: &ProposalList,
+        commit: &Commit,
+        old: &ApplicationStates,
+        new: &ApplicationStates,
+        correct: &Rules,
+    ) {
+        if validate(list, old, correct).is_err() {
+            self.0 |= Ghost::INVALID_LIST_APPLIED;
+        }
+        if commit.forgery.is_some() {
+            self.0 |= Ghost::FORGED_COMMIT_APPLIED;
+        }
+        let initial = ApplicationStates::initial(correct.application_ids);
+        for id in 1..=MAX_IDS as u8 {
+            let after = new.get(id);
+            let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
+            if old.get(id) != after {
+                if writes.clone().next().is_none() {
+                    self.0 |= Ghost::WRITE_WITHOUT_APP_SYNC;
+                }
+                let authorized = writes.clone().any(|(sender, a)| {
+                    r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
+                });
+                if !(after.is_none() || after == initial.get(id) || authorized) {
+                    self.0 |= Ghost::UNAUTHENTIC_VALUE;
+                }
+            }
+            if let Some((_, last)) = writes.last()
+                && r3_known_application_id(old, &last, correct).is_ok()
+                && after != Some(last.new_state)
+            {
+                self.0 |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
+            }
+        }
     }
 }
 
@@ -415,38 +225,6 @@ impl State {
     /// Nothing in flight: every member has processed the whole log.
     pub fn is_quiescent(&self) -> bool {
         self.log.is_empty()
-    }
-}
-
-impl Representative for State {
-    /// Sorts honest members by the parts of their state that name no other
-    /// member, then renames member ids everywhere (caches, log senders).
-    fn representative(&self) -> Self {
-        let keys: Vec<_> = self
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let foreign = m.cache.0 >> (EXTERNAL_SLOT * KINDS);
-                (
-                    m.epoch,
-                    m.application_states,
-                    m.pending,
-                    m.cursor,
-                    m.last,
-                    m.intent,
-                    m.cache.own_block(i),
-                    foreign,
-                )
-            })
-            .collect();
-        let plan = RewritePlan::<MemberId, _>::from_values_to_sort(&keys);
-        State {
-            members: plan.reindex(&self.members),
-            log: self.log.iter().map(|m| m.rewrite(&plan)).collect(),
-            group_states: rewrite_states(&self.group_states, &plan),
-            ..*self
-        }
     }
 }
 

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use stateright::Expectation;
 
 use appsync_model::AppSyncConfig;
+use appsync_model::presets::PRESETS;
 
-use super::config::{ConfigArgs, Preset};
+use super::config::ConfigArgs;
 use crate::conformance::{ConformanceError, exhaustive, honest_rules};
-use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict};
+use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict, kind};
 
 /// Flags of `appsync check`.
 #[derive(Debug, Args)]
@@ -71,7 +73,7 @@ pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
             Verdict::WitnessMissing => "WITNESS MISSING".to_string(),
             Verdict::NotApplicable { why } => format!("not applicable ({why})"),
         };
-        println!("{:<44} {:<10} {result}", p.name, p.kind);
+        println!("{:<44} {:<10} {result}", p.name, kind(&p.expectation));
     }
     println!(
         "unique states {}, total {}, max depth {}, {:.2} s, {:.0} states/s",
@@ -88,7 +90,7 @@ pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
                 Verdict::Violated | Verdict::ExpectedViolation { .. }
             );
         if let (true, Some(trace), Some(path)) = (show, &p.trace, &p.path) {
-            println!("\n{} ({}):\n{trace}", p.name, p.kind);
+            println!("\n{} ({}):\n{trace}", p.name, kind(&p.expectation));
             println!("replay: appsync replay {replay_flags}'{path}'");
         }
     }
@@ -169,17 +171,18 @@ fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
     Ok(value)
 }
 
-/// Runs `appsync check`. With no flags it checks the default presets,
-/// `default`, `adversarial` and `create-order` (together they reach every
-/// witness), and replays every transition of each on mls-rs.
+/// Runs `appsync check`. With no flags it checks the main job's presets (the
+/// model's presets marked `main_job`: `default`, `adversarial` and
+/// `create-order`, which together reach every witness), and replays every
+/// transition of each on mls-rs.
 pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let main_job = args.config.is_empty();
     let configs: Vec<(String, AppSyncConfig)> = if main_job {
-        vec![
-            ("default".into(), Preset::Default.config()),
-            ("adversarial".into(), Preset::Adversarial.config()),
-            ("create-order".into(), Preset::CreateOrder.config()),
-        ]
+        PRESETS
+            .iter()
+            .filter(|p| p.main_job)
+            .map(|p| (p.name.to_string(), p.config()))
+            .collect()
     } else {
         vec![("configuration".into(), args.config.config())]
     };
@@ -199,7 +202,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let unreached: Vec<&str> = runs
         .iter()
         .flat_map(|r| r.report.properties.iter())
-        .filter(|p| p.kind == "sometimes")
+        .filter(|p| p.expectation == Expectation::Sometimes)
         .map(|p| p.name)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()

@@ -1,8 +1,11 @@
 //! The model configuration as command-line flags, shared by `check`,
 //! `conform`, `replay` and `explore`. Every flag defaults to the model's
-//! default configuration.
+//! default configuration; `--preset` takes a name from the model's one
+//! table of presets (`appsync_model::presets::PRESETS`).
 
+use appsync_model::presets::{self, PRESETS, Preset};
 use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
 /// The reading of an AppSync for an unknown `application_id`.
@@ -33,37 +36,14 @@ pub enum DeliveryArg {
     Sequencer,
 }
 
-/// A named model configuration to start from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Preset {
-    /// 2 members, 2 ids, 2 epochs, external sender, relay (122,985 states).
-    Default,
-    /// 2 members, 1 epoch, AppSync by value, the adversary and the
-    /// non-member (65,570 states).
-    Adversarial,
-    /// 3 members, sequencer, external sender (about 1.2 million states).
-    Large,
-    /// `large` plus the non-member and the adversary (use --symmetry).
-    Full,
-    /// Two new ids in one commit under the 'create' reading (list order).
-    CreateOrder,
-    /// The random-conformance configuration: 5 members plus the adversary,
-    /// every actor on, loose bounds (too large to check exhaustively).
-    Random,
-}
-
-impl Preset {
-    /// The preset's configuration.
-    pub fn config(self) -> AppSyncConfig {
-        match self {
-            Preset::Default => AppSyncConfig::default(),
-            Preset::Adversarial => AppSyncConfig::adversarial(),
-            Preset::Large => AppSyncConfig::large(),
-            Preset::Full => AppSyncConfig::full(),
-            Preset::CreateOrder => AppSyncConfig::create_order(),
-            Preset::Random => crate::conformance::random::random_config(),
-        }
-    }
+/// The `--preset` values: the names in the model's table of presets, each
+/// with its purpose as help.
+fn preset_parser() -> impl TypedValueParser<Value = &'static Preset> {
+    let names = PRESETS
+        .iter()
+        .map(|p| PossibleValue::new(p.name).help(p.purpose));
+    PossibleValuesParser::new(names)
+        .try_map(|name| presets::find(&name).ok_or(format!("no preset named {name}")))
 }
 
 /// Flags that override a preset (by default the model's default
@@ -71,8 +51,8 @@ impl Preset {
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConfigArgs {
     /// The configuration to start from; the flags below override it.
-    #[arg(long, value_enum)]
-    pub preset: Option<Preset>,
+    #[arg(long, value_parser = preset_parser())]
+    pub preset: Option<&'static Preset>,
     /// Honest members (2 to 5).
     #[arg(long)]
     pub members: Option<u8>,
@@ -122,7 +102,9 @@ impl ConfigArgs {
 
     /// The configuration these flags describe.
     pub fn config(&self) -> AppSyncConfig {
-        let mut cfg = self.preset.unwrap_or(Preset::Default).config();
+        let mut cfg = self
+            .preset
+            .map_or_else(AppSyncConfig::default, Preset::config);
         let set = |field: &mut u8, value: Option<u8>| {
             if let Some(v) = value {
                 *field = v;

@@ -1,0 +1,184 @@
+//! The named configurations, in one table: [`PRESETS`] holds, per preset, the
+//! name `appsync check --preset` takes, the configuration, what the preset is
+//! for, and whether the main job checks it. The command line, the tests, the
+//! benches and the READMEs all name presets from here; the state counts they
+//! reach are pinned in `tests/model.rs`.
+
+use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::semantics::{Faults, GcePolicy, UnknownIdPolicy};
+
+/// A named configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// The name the command line takes (`--preset NAME`).
+    pub name: &'static str,
+    /// What the preset is for, in one line (the command line's help).
+    pub purpose: &'static str,
+    /// Checked, and replayed on mls-rs, by `appsync check` with no flags:
+    /// small enough to replay every transition, and together these presets
+    /// reach every `sometimes` witness.
+    pub main_job: bool,
+    config: fn() -> AppSyncConfig,
+}
+
+impl Preset {
+    /// The preset's configuration.
+    pub fn config(&self) -> AppSyncConfig {
+        (self.config)()
+    }
+}
+
+/// Every preset, the main job's first, in the order they run.
+pub static PRESETS: [Preset; 6] = [DEFAULT, ADVERSARIAL, CREATE_ORDER, LARGE, FULL, RANDOM];
+
+/// The preset named `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// Every field written out: the other presets are this one with changes.
+/// Commits go by reference only; the lost update is reachable; the forgery
+/// and non-member witnesses are left to [`ADVERSARIAL`].
+pub const DEFAULT: Preset = Preset {
+    name: "default",
+    purpose: "2 members, 2 ids, 2 epochs, the external sender, commits by reference, \
+              relay: the lost update; the base of every other preset",
+    main_job: true,
+    config: || AppSyncConfig {
+        members: 2,
+        application_ids: 2,
+        max_epoch: 2,
+        max_in_flight: 1,
+        max_by_value: 0,
+        propose_unknown_id: false,
+        by_value_unknown_ids: false,
+        gce_proposals: false,
+        external_proposals: 1,
+        injections: 0,
+        forgeries: 0,
+        delivery: DeliveryPolicy::Relay,
+        unknown_id: UnknownIdPolicy::Reject,
+        gce: GcePolicy::MayRewrite,
+        faults: Faults::default(),
+    },
+};
+
+/// One epoch keeps the adversary's and the non-member's interleavings small.
+pub const ADVERSARIAL: Preset = Preset {
+    name: "adversarial",
+    purpose: "1 epoch, AppSync by value, a non-member injecting one proposal and an \
+              adversary forging one commit of any kind: every forgery and non-member witness",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        max_by_value: 1,
+        external_proposals: 0,
+        injections: 1,
+        forgeries: 1,
+        ..DEFAULT.config()
+    },
+};
+
+/// A commit `[app3=v,app2=v]` gives the list `app1, app3, app2`; a commit of
+/// a cached `app2` plus `[app3=v]` gives `app1, app2, app3` (by reference
+/// first). An implementation that applies a commit's AppSyncs in another
+/// order than sent (R5) shows a different list.
+pub const CREATE_ORDER: Preset = Preset {
+    name: "create-order",
+    purpose: "K=1 under the 'create' reading, two new ids by value in one commit \
+              (descending): a list out of id order, so R5's order shows",
+    main_job: true,
+    config: || AppSyncConfig {
+        application_ids: 1,
+        max_epoch: 1,
+        max_by_value: 2,
+        propose_unknown_id: true,
+        by_value_unknown_ids: true,
+        external_proposals: 0,
+        unknown_id: UnknownIdPolicy::Create,
+        ..DEFAULT.config()
+    },
+};
+
+/// Three members make even the smallest relay configuration exceed 10^7
+/// states; the sequencer keeps this one near a million.
+pub const LARGE: Preset = Preset {
+    name: "large",
+    purpose: "3 members, sequencer, the external sender (about 1.2 million states): \
+              the speed measurement",
+    main_job: false,
+    config: || AppSyncConfig {
+        members: 3,
+        delivery: DeliveryPolicy::Sequencer,
+        ..DEFAULT.config()
+    },
+};
+
+/// Every `always` property but `no lost update` holds; every witness but the
+/// race (which a sequencer rules out) is found.
+pub const FULL: Preset = Preset {
+    name: "full",
+    purpose: "large plus the non-member and the adversary (about 18 million states with \
+              --symmetry, a minute in release)",
+    main_job: false,
+    config: || AppSyncConfig {
+        injections: 1,
+        forgeries: 1,
+        ..LARGE.config()
+    },
+};
+
+/// Bounds loose enough that a trace of dozens of steps never runs into them.
+pub const RANDOM: Preset = Preset {
+    name: "random",
+    purpose: "5 members plus the adversary, every actor on, loose bounds: random \
+              conformance traces (too large to check exhaustively)",
+    main_job: false,
+    config: || AppSyncConfig {
+        members: 5,
+        application_ids: 3,
+        max_epoch: 60,
+        max_in_flight: 3,
+        max_by_value: 2,
+        external_proposals: 10,
+        injections: 4,
+        forgeries: 8,
+        delivery: DeliveryPolicy::Relay,
+        ..DEFAULT.config()
+    },
+};
+
+impl Default for AppSyncConfig {
+    /// The [`DEFAULT`] preset.
+    fn default() -> Self {
+        DEFAULT.config()
+    }
+}
+
+/// Shorthands for the presets, for code that names one.
+impl AppSyncConfig {
+    /// The [`ADVERSARIAL`] preset.
+    pub fn adversarial() -> Self {
+        ADVERSARIAL.config()
+    }
+
+    /// The [`CREATE_ORDER`] preset.
+    pub fn create_order() -> Self {
+        CREATE_ORDER.config()
+    }
+
+    /// The [`LARGE`] preset.
+    pub fn large() -> Self {
+        LARGE.config()
+    }
+
+    /// The [`FULL`] preset.
+    pub fn full() -> Self {
+        FULL.config()
+    }
+
+    /// The [`RANDOM`] preset.
+    pub fn random() -> Self {
+        RANDOM.config()
+    }
+}
