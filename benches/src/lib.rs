@@ -23,5 +23,5 @@ pub mod workload;
 
 pub use members::Members;
 pub use provider::{BenchGroup, Provider};
-pub use rules::{BenchRules, NOOP_PROPOSAL_TYPE};
+pub use rules::{BenchRules, NOOP_PROPOSAL_TYPE, bench_rules};
 pub use workload::{CommitKind, Workload};

@@ -7,7 +7,7 @@ use mls_appsync::{AppSyncClient, AppSyncGroup};
 use mls_rs::{CipherSuite, CryptoProvider};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
-use crate::rules::{BenchRules, NOOP_PROPOSAL_TYPE};
+use crate::rules::{BenchRules, NOOP_PROPOSAL_TYPE, bench_rules};
 
 /// Every benchmark runs cipher suite 1,
 /// MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519.
@@ -45,7 +45,7 @@ pub type BenchGroup<P> = AppSyncGroup<P, BenchRules>;
 pub fn client<P: Provider>(name: &str) -> AppSyncClient<P, BenchRules> {
     AppSyncClient::builder(name)
         .crypto(P::create())
-        .rules(BenchRules::new())
+        .rules(bench_rules())
         .cipher_suite(CIPHER_SUITE)
         .custom_proposal_type(NOOP_PROPOSAL_TYPE)
         .build()

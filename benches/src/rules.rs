@@ -7,77 +7,43 @@
 //! no-op commit would then carry an UpdatePath and measure path crypto, not
 //! AppSync. [`BenchRules`] delegates everything to `AppSyncRules` except that
 //! one answer for the no-op type, so AppSync and the baseline go through the
-//! same rules and differ only in what AppSync itself does.
+//! same rules and differ only in what AppSync itself does. The wrapper is
+//! `mls_appsync::Wrapped`, the same one the test-only forger uses.
 
-use mls_appsync::{AppSyncError, AppSyncRules, WrapsAppSyncRules};
+use mls_appsync::{AppSyncRules, RulesWrapper, Wrapped};
 use mls_rs::MlsRules;
 use mls_rs::group::proposal::CustomProposal;
-use mls_rs::group::{GroupContext, Roster};
-use mls_rs::mls_rules::{
-    CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle,
-};
 use mls_rs_core::group::ProposalType;
 
 /// Custom proposal type of the no-op baseline (private use range, next to
 /// AppSync's 0xF0A6). Registered on every benchmark client.
 pub const NOOP_PROPOSAL_TYPE: ProposalType = ProposalType::new(0xF0A7);
 
-/// `AppSyncRules`, except that the no-op proposal type needs no UpdatePath.
+/// The one change to the AppSync rules: the no-op proposal type needs no
+/// UpdatePath.
 #[derive(Clone, Debug, Default)]
-pub struct BenchRules {
+pub struct NoopException {
     inner: AppSyncRules,
 }
 
-impl BenchRules {
-    /// The default AppSync rules (PrivateMessage handshakes, unknown ids
-    /// rejected) with the no-op exception.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-impl WrapsAppSyncRules for BenchRules {
+impl RulesWrapper for NoopException {
     fn app_sync_rules(&self) -> &AppSyncRules {
         &self.inner
-    }
-}
-
-impl MlsRules for BenchRules {
-    type Error = AppSyncError;
-
-    fn filter_proposals(
-        &self,
-        direction: CommitDirection,
-        source: CommitSource,
-        roster: &Roster,
-        context: &GroupContext,
-        bundle: ProposalBundle,
-    ) -> Result<ProposalBundle, AppSyncError> {
-        self.inner
-            .filter_proposals(direction, source, roster, context, bundle)
-    }
-
-    fn commit_options(
-        &self,
-        roster: &Roster,
-        context: &GroupContext,
-        bundle: &ProposalBundle,
-    ) -> Result<CommitOptions, AppSyncError> {
-        self.inner.commit_options(roster, context, bundle)
-    }
-
-    fn encryption_options(
-        &self,
-        roster: &Roster,
-        context: &GroupContext,
-    ) -> Result<EncryptionOptions, AppSyncError> {
-        self.inner.encryption_options(roster, context)
     }
 
     fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
         proposal.proposal_type() != NOOP_PROPOSAL_TYPE
             && self.inner.custom_proposal_requires_update_path(proposal)
     }
+}
+
+/// `AppSyncRules` (PrivateMessage handshakes, unknown ids rejected), except
+/// that the no-op proposal type needs no UpdatePath.
+pub type BenchRules = Wrapped<NoopException>;
+
+/// The rules every benchmark client runs.
+pub fn bench_rules() -> BenchRules {
+    Wrapped(NoopException::default())
 }
 
 #[cfg(test)]
@@ -88,7 +54,7 @@ mod tests {
 
     #[test]
     fn only_app_sync_and_the_no_op_skip_the_update_path() {
-        let rules = BenchRules::new();
+        let rules = bench_rules();
         let app_sync = to_custom_proposal(&AppSync::new(1, vec![0; 4])).unwrap();
         let noop = CustomProposal::new(NOOP_PROPOSAL_TYPE, vec![0; 4]);
         let other = CustomProposal::new(ProposalType::new(0xF0FF), vec![]);

@@ -23,6 +23,7 @@ use mls_rs::{
 use mls_rs_core::group::ProposalType;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
+use crate::app_sync_rules::{AppSyncRules, WireFormatPolicy};
 use crate::codec::ApplicationState;
 use crate::constants::{
     APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE, DEFAULT_CIPHER_SUITE,
@@ -30,10 +31,11 @@ use crate::constants::{
 use crate::error::{AppSyncError, SetupError, StatesDefect};
 use crate::extension::with_application_states;
 use crate::group::AppSyncGroupExt;
-use crate::rules::{AppSyncRules, WireFormatPolicy, r10_well_formed_application_states};
+use crate::rules::r10_well_formed_application_states;
+use crate::wrap::{RulesWrapper, Wrapped};
 
-/// Rules a client can install: [`AppSyncRules`], or a wrapper that delegates
-/// to them (and may add test or benchmark behaviour around them).
+/// Rules a client can install: [`AppSyncRules`], or a [`Wrapped`] wrapper
+/// around them (test or benchmark behaviour, see [`crate::wrap`]).
 pub trait WrapsAppSyncRules: MlsRules + Clone {
     /// The AppSync rules inside (to switch the wire format, R8).
     fn app_sync_rules(&self) -> &AppSyncRules;
@@ -42,6 +44,12 @@ pub trait WrapsAppSyncRules: MlsRules + Clone {
 impl WrapsAppSyncRules for AppSyncRules {
     fn app_sync_rules(&self) -> &AppSyncRules {
         self
+    }
+}
+
+impl<W: RulesWrapper> WrapsAppSyncRules for Wrapped<W> {
+    fn app_sync_rules(&self) -> &AppSyncRules {
+        self.0.app_sync_rules()
     }
 }
 

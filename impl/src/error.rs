@@ -6,7 +6,7 @@ use mls_rs::group::Sender;
 
 use crate::codec::CodecError;
 
-/// A violation of the AppSync rules, raised by [`AppSyncRules`](crate::rules::AppSyncRules).
+/// A violation of the AppSync rules, raised by [`AppSyncRules`](crate::AppSyncRules).
 ///
 /// mls-rs wraps it into `MlsError::MlsRulesError`; use [`app_sync_error`] to
 /// get it back, or [`rejection_reason`] to classify any processing error.

@@ -17,13 +17,13 @@ use mls_rs::identity::basic::BasicIdentityProvider;
 use mls_rs::{CipherSuite, MlsMessage};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
+use crate::app_sync_rules::AppSyncRules;
 use crate::client::new_identity;
 use crate::codec::{AppSync, ApplicationState, CodecError};
 use crate::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 use crate::error::SetupError;
 use crate::extension::application_states;
 use crate::proposal::to_custom_proposal;
-use crate::rules::AppSyncRules;
 
 /// The mls-rs configuration of an [`ExternalSender`].
 pub type ExternalSenderConfig = WithIdentityProvider<

@@ -1,7 +1,7 @@
 //! Seeded faults for the conformance harness (cargo feature `fault-injection`).
 //!
 //! A harness is only trusted once it has caught deliberate mistakes. Each
-//! [`Fault`] makes [`AppSyncRules`](crate::rules::AppSyncRules) wrong in one
+//! [`Fault`] makes [`AppSyncRules`](crate::AppSyncRules) wrong in one
 //! rule, on the receive side and, where it means something, on the send side.
 //! Without the feature the rules have no way to hold a fault.
 

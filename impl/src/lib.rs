@@ -11,8 +11,11 @@
 //! * [`codec`]: the wire structures (R1, R2), with exact decoding;
 //! * [`extension`], [`proposal`]: their registration with mls-rs, under the
 //!   private-use code points of [`constants`];
-//! * [`rules`]: [`AppSyncRules`], the `MlsRules` that validate and apply
-//!   AppSync on the committer and on every receiver (R3 to R9);
+//! * [`app_sync_rules`]: [`AppSyncRules`], the `MlsRules` that validate and
+//!   apply AppSync on the committer and on every receiver;
+//! * [`rules`]: the rule functions it calls, one per rule (R3 to R10);
+//! * [`wrap`]: wrappers around the rules, for tests and benchmarks that
+//!   change one answer of them;
 //! * [`client`]: building clients and groups, generic over the crypto
 //!   provider and the rules ([`AppSyncClient::builder`]);
 //! * [`group`]: the group operations ([`AppSyncGroupExt`]);
@@ -73,7 +76,7 @@
 //!   an empty list.
 //! * **Canonical Send order.** mls-rs hands cached proposals to the rules in
 //!   `HashMap` order, so the committer sorts AppSyncs canonically before
-//!   validating them; see [`rules`].
+//!   validating them; see [`app_sync_rules`].
 //! * **Senders.** Members and listed external senders may send AppSync. New
 //!   members may not: an external commit cannot carry AppSync.
 //! * **Several violations.** A rejected commit reports the first violated
@@ -91,6 +94,7 @@
 
 #![deny(missing_docs)]
 
+pub mod app_sync_rules;
 pub mod client;
 pub mod codec;
 pub mod constants;
@@ -107,7 +111,9 @@ pub mod group;
 pub mod proposal;
 pub mod receive;
 pub mod rules;
+pub mod wrap;
 
+pub use app_sync_rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
 pub use client::{
     AppSyncClient, AppSyncClientBuilder, AppSyncGroup, ClientConfig, NewGroup, WrapsAppSyncRules,
     create_members, create_members_joining,
@@ -119,7 +125,7 @@ pub use error::{
 };
 pub use external::ExternalSender;
 pub use group::{AppSyncCommit, AppSyncGroupExt, Processed, Rejected};
-pub use rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
+pub use wrap::{RulesWrapper, Wrapped};
 
 /// mls-rs, re-exported so users get the exact version this crate is built on.
 pub use mls_rs;

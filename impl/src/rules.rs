@@ -1,202 +1,40 @@
-//! [`AppSyncRules`]: the `MlsRules` that give AppSync its meaning in mls-rs.
-//!
-//! mls-rs calls [`MlsRules::filter_proposals`] on the committer
-//! (`CommitDirection::Send`) and on every receiver (`CommitDirection::Receive`)
-//! with the proposals of a commit, before it applies them. This hook is the
-//! only place AppSync is interpreted. It validates the AppSyncs, applies them
-//! in order to a copy of the current `application_states`, and adds one
-//! GroupContextExtensions proposal with `ProposalSource::Local` carrying the
-//! result. Local proposals are applied but never sent, so the wire carries
-//! the AppSyncs alone and every member computes the same next GroupContext.
-//!
-//! Each rule is enforced in exactly one function:
+//! The AppSync rules, one function per rule, each named with its rule id
+//! and quoting the draft: the twin of `model/src/rules.rs`. They judge the
+//! proposals mls-rs hands to [`AppSyncRules`](crate::AppSyncRules) on Send
+//! and Receive, and the proposals that arrive by reference
+//! ([`arrival_verdict`]).
 //!
 //! | rule | function |
 //! |------|----------|
 //! | R3 | [`r3_apply_app_sync`] |
 //! | R4 | [`r4_no_gce_with_app_sync`] |
 //! | R5 | [`r5_one_app_sync_per_id`] (one per id, the Send order), [`r5_apply_in_order`] |
-//! | R6 | [`AppSyncRules::custom_proposal_requires_update_path`] |
 //! | R7 | [`r7_authorized_sender`] |
-//! | R8 | [`AppSyncRules::encryption_options`] |
 //! | R9 | [`r9_inject_application_states`] |
 //! | R10 | [`r10_well_formed_application_states`] |
 //!
-//! R10 is this project's rule, not the draft's: no commit may leave the next
-//! GroupContext with an `application_states` that does not decode or names
-//! an id twice, whether or not the commit holds an AppSync (else one
-//! GroupContextExtensions commit could break AppSync for everyone).
+//! R6 and R8 are answers the `MlsRules` give mls-rs, not judgements of a
+//! proposal list: see [`crate::app_sync_rules`].
 //!
-//! # Receive and Send
-//!
-//! mls-rs calls the rules for commits. A by-reference proposal is judged
-//! again when it arrives ([`arrival_verdict`], called by the crate's
-//! `process`): R2, R7 and R10 depend on the proposal alone.
-//!
-//! On Receive any violation rejects the commit: mls-rs then leaves the group
-//! state unchanged. Checks run in this order, which decides the reported
-//! reason when a commit breaks several rules: GroupContextExtensions content
-//! (R10), malformed body (R2), sender (R7), duplicate id (R5), unknown id
-//! (R3), GroupContextExtensions next to AppSync (R4).
-//!
-//! On Send the same functions run, but a proposal that came by reference
-//! (someone else's cached proposal) and breaks a rule is dropped, so one bad
-//! cached proposal never blocks a commit, while a proposal the committer
-//! added by value makes commit building fail with the typed error.
-//!
-//! # Canonical order on Send
-//!
-//! With `std`, mls-rs keeps cached proposals in a `HashMap`, so they reach
-//! this hook in an arbitrary order. To make the committer deterministic, the
-//! Send side first sorts the AppSyncs: by-reference ones by (sender: members
-//! by leaf index, then external senders by index; `application_id`;
-//! `new_state` bytes), then the by-value ones in the order the caller gave.
-//! Per `application_id` it keeps the by-value AppSync if there is one, else
-//! the first by-reference one. The survivors go on the wire in that order,
-//! which is also the order in which every receiver applies them (R5).
-//!
-//! The check order above holds on Send too, so R4 only looks at the AppSyncs
-//! that survived the other rules. Next to a surviving AppSync, a
-//! by-reference GroupContextExtensions proposal is dropped; a by-value one is
-//! an error if some surviving AppSync is by value too, and otherwise the
-//! committer's own proposal wins and the by-reference AppSyncs are dropped.
+//! On Receive a violation rejects the commit; on Send a by-reference
+//! proposal that breaks a rule is dropped and a by-value one fails commit
+//! building ([`on_violation`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use mls_rs::ExtensionList;
-use mls_rs::MlsRules;
-use mls_rs::client_builder::PaddingMode;
 use mls_rs::extension::built_in::ExternalSendersExt;
 use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::group::{GroupContext, Roster, Sender};
 use mls_rs::mls_rules::{
-    CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle, ProposalInfo,
-    ProposalSource,
+    CommitDirection, CommitSource, ProposalBundle, ProposalInfo, ProposalSource,
 };
 
+use crate::app_sync_rules::UnknownIdPolicy;
 use crate::codec::AppSync;
 use crate::error::{AppSyncError, StatesDefect};
 use crate::extension::{IndexedStates, application_states, with_application_states};
-use crate::fault::Fault;
 use crate::proposal::{decode_app_sync, is_app_sync};
-
-/// What to do with an AppSync whose `application_id` has no entry (R3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum UnknownIdPolicy {
-    /// The proposal list is invalid (this crate's reading of the draft's
-    /// "identify ... which contains the same applicationId"). Default.
-    #[default]
-    Reject,
-    /// Append a new entry at the end of the list (the reading taken by the
-    /// successor text, AppDataUpdate). The list is not re-sorted.
-    Create,
-}
-
-/// Whether this member sends its handshake messages (proposals and
-/// commits) as PublicMessage or PrivateMessage (R8).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum WireFormatPolicy {
-    /// PublicMessage: readable by intermediaries, e.g. to enforce policy.
-    Public,
-    /// PrivateMessage: confidential to the group. The draft says
-    /// applications "should generally prefer" it. Default.
-    #[default]
-    Private,
-}
-
-/// The `MlsRules` implementing AppSync (R3 to R9). Install it on every client.
-///
-/// Cloning shares the wire-format switch: mls-rs clones the rules into every
-/// group of a client, and the application keeps a clone to choose the wire
-/// format per message.
-#[derive(Clone, Debug)]
-pub struct AppSyncRules {
-    unknown_id_policy: UnknownIdPolicy,
-    private_handshake: Arc<AtomicBool>,
-    #[cfg(feature = "fault-injection")]
-    fault: Option<Fault>,
-}
-
-impl Default for AppSyncRules {
-    fn default() -> Self {
-        Self {
-            unknown_id_policy: UnknownIdPolicy::default(),
-            private_handshake: Arc::new(AtomicBool::new(
-                WireFormatPolicy::default() == WireFormatPolicy::Private,
-            )),
-            #[cfg(feature = "fault-injection")]
-            fault: None,
-        }
-    }
-}
-
-impl AppSyncRules {
-    /// Rules with the defaults: unknown ids rejected, PrivateMessage.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Choose the reading of R3 for unknown ids.
-    pub fn with_unknown_id_policy(mut self, policy: UnknownIdPolicy) -> Self {
-        self.unknown_id_policy = policy;
-        self
-    }
-
-    /// Choose the initial wire format (R8).
-    pub fn with_wire_format(self, policy: WireFormatPolicy) -> Self {
-        self.set_wire_format(policy);
-        self
-    }
-
-    /// Switch the wire format of the next handshake messages (R8). Affects
-    /// every group of the client these rules were installed on.
-    pub fn set_wire_format(&self, policy: WireFormatPolicy) {
-        self.private_handshake
-            .store(policy == WireFormatPolicy::Private, Ordering::SeqCst);
-    }
-
-    /// The current wire format (R8).
-    pub fn wire_format(&self) -> WireFormatPolicy {
-        if self.private_handshake.load(Ordering::SeqCst) {
-            WireFormatPolicy::Private
-        } else {
-            WireFormatPolicy::Public
-        }
-    }
-
-    /// The reading of R3 in force.
-    pub fn unknown_id_policy(&self) -> UnknownIdPolicy {
-        self.unknown_id_policy
-    }
-
-    /// Make these rules wrong on purpose (see [`Fault`]).
-    #[cfg(feature = "fault-injection")]
-    pub fn with_fault(mut self, fault: Fault) -> Self {
-        self.fault = Some(fault);
-        self
-    }
-
-    /// The seeded fault, if any.
-    #[cfg(feature = "fault-injection")]
-    pub fn fault(&self) -> Option<Fault> {
-        self.fault
-    }
-
-    /// Whether `fault` is seeded. Always false without `fault-injection`.
-    fn faulty(&self, fault: Fault) -> bool {
-        #[cfg(feature = "fault-injection")]
-        {
-            self.fault == Some(fault)
-        }
-        #[cfg(not(feature = "fault-injection"))]
-        {
-            let _ = fault;
-            false
-        }
-    }
-}
 
 /// An AppSync found in the bundle, with how it got there.
 #[derive(Clone, Debug)]
@@ -216,7 +54,7 @@ impl Candidate {
 /// The disposition of a proposal that breaks a rule: on Receive the commit is
 /// rejected; on Send a by-reference proposal is dropped (`Ok`) and a by-value
 /// one fails commit building.
-fn on_violation(
+pub(crate) fn on_violation(
     direction: CommitDirection,
     source: &ProposalSource,
     error: AppSyncError,
@@ -436,47 +274,47 @@ pub fn r9_inject_application_states(
 #[derive(Clone, Debug)]
 pub struct AppSyncCandidate(Candidate);
 
-impl AppSyncRules {
-    /// Decode the AppSyncs of the bundle and check their senders (R2, R7).
-    fn candidates(
-        &self,
-        direction: CommitDirection,
-        bundle: &ProposalBundle,
-        roster: &Roster,
-        context: &GroupContext,
-    ) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
-        let mut out = Vec::new();
-        for info in bundle
-            .custom_proposals()
-            .iter()
-            .filter(|p| is_app_sync(&p.proposal))
-        {
-            let app_sync = match decode_app_sync(&info.proposal) {
-                Ok(app_sync) => app_sync,
-                Err(error) => {
-                    on_violation(
-                        direction,
-                        &info.source,
-                        AppSyncError::MalformedAppSync(error),
-                    )?;
-                    continue;
-                }
-            };
-            let authorized = r7_authorized_sender(&info.sender, roster, context);
-            if let (false, Err(error)) = (self.faulty(Fault::AcceptUnauthorizedSender), authorized)
-            {
-                on_violation(direction, &info.source, error)?;
+/// Decode the AppSyncs of the bundle and check their senders (R2, R7).
+///
+/// `accept_unauthorized` exists only for the `AcceptUnauthorizedSender`
+/// seeded fault (feature `fault-injection`); honest rules pass `false`.
+pub(crate) fn collect_candidates(
+    direction: CommitDirection,
+    bundle: &ProposalBundle,
+    roster: &Roster,
+    context: &GroupContext,
+    accept_unauthorized: bool,
+) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
+    let mut out = Vec::new();
+    for info in bundle
+        .custom_proposals()
+        .iter()
+        .filter(|p| is_app_sync(&p.proposal))
+    {
+        let app_sync = match decode_app_sync(&info.proposal) {
+            Ok(app_sync) => app_sync,
+            Err(error) => {
+                on_violation(
+                    direction,
+                    &info.source,
+                    AppSyncError::MalformedAppSync(error),
+                )?;
                 continue;
             }
-            out.push(AppSyncCandidate(Candidate {
-                app_sync,
-                sender: info.sender,
-                source: info.source.clone(),
-                proposal: info.proposal.clone(),
-            }));
+        };
+        let authorized = r7_authorized_sender(&info.sender, roster, context);
+        if let (false, Err(error)) = (accept_unauthorized, authorized) {
+            on_violation(direction, &info.source, error)?;
+            continue;
         }
-        Ok(out)
+        out.push(AppSyncCandidate(Candidate {
+            app_sync,
+            sender: info.sender,
+            source: info.source.clone(),
+            proposal: info.proposal.clone(),
+        }));
     }
+    Ok(out)
 }
 
 /// R5 (effect half): apply the AppSyncs in the order they are sent.
@@ -515,7 +353,7 @@ pub fn r5_apply_in_order(
 /// Apply R10 to every GroupContextExtensions proposal that came on the wire:
 /// on Receive an ill-formed one rejects the commit; on Send a by-reference
 /// one is dropped and a by-value one fails commit building.
-fn screen_group_context_extensions(
+pub(crate) fn screen_group_context_extensions(
     direction: CommitDirection,
     bundle: &mut ProposalBundle,
 ) -> Result<(), AppSyncError> {
@@ -562,7 +400,7 @@ pub(crate) fn committer_sender(source: &CommitSource) -> Sender {
 }
 
 /// Replace the AppSyncs of the bundle by `survivors`, in that order.
-fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[AppSyncCandidate]) {
+pub(crate) fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[AppSyncCandidate]) {
     let _ = bundle.retain_custom(|p| Ok::<_, AppSyncError>(!is_app_sync(&p.proposal)));
     for candidate in survivors {
         let c = &candidate.0;
@@ -571,189 +409,5 @@ fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[AppSyncCandidate]
             c.sender,
             c.source.clone(),
         );
-    }
-}
-
-impl MlsRules for AppSyncRules {
-    type Error = AppSyncError;
-
-    fn filter_proposals(
-        &self,
-        direction: CommitDirection,
-        source: CommitSource,
-        roster: &Roster,
-        context: &GroupContext,
-        mut bundle: ProposalBundle,
-    ) -> Result<ProposalBundle, AppSyncError> {
-        screen_group_context_extensions(direction, &mut bundle)?;
-        if !bundle
-            .custom_proposals()
-            .iter()
-            .any(|p| is_app_sync(&p.proposal))
-        {
-            return Ok(bundle);
-        }
-        let states = r10_well_formed_application_states(&context.extensions)?;
-
-        let candidates = self.candidates(direction, &bundle, roster, context)?;
-        let candidates = r5_one_app_sync_per_id(
-            direction,
-            candidates,
-            self.faulty(Fault::AcceptDuplicateIds),
-        )?;
-        let policy = if self.faulty(Fault::AcceptUnknownId) {
-            UnknownIdPolicy::Create
-        } else {
-            self.unknown_id_policy
-        };
-        let reverse = self.faulty(Fault::ApplyInReverseOrder);
-        let (new_states, mut survivors) =
-            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
-        // Last, so that on Send a GroupContextExtensions proposal is only
-        // dropped for an AppSync that really goes into the commit.
-        if !self.faulty(Fault::AcceptAppSyncWithGce) {
-            r4_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
-        }
-
-        if direction == CommitDirection::Send {
-            rewrite_app_syncs(&mut bundle, &survivors);
-        }
-        let wire_gce_left = bundle
-            .group_context_ext_proposals()
-            .iter()
-            .any(|p| p.source != ProposalSource::Local);
-        // With a GroupContextExtensions proposal still present (only possible
-        // under Fault::AcceptAppSyncWithGce), that proposal decides the new
-        // extensions: adding a second one would make mls-rs refuse the list.
-        if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
-            r9_inject_application_states(
-                &mut bundle,
-                committer_sender(&source),
-                context,
-                new_states,
-            )?;
-        }
-        Ok(bundle)
-    }
-
-    fn commit_options(
-        &self,
-        _: &Roster,
-        _: &GroupContext,
-        _: &ProposalBundle,
-    ) -> Result<CommitOptions, AppSyncError> {
-        Ok(CommitOptions::new())
-    }
-
-    /// R8: "The application data synchronized via this mechanism may or may
-    /// not be confidential to the group, depending on whether the AppSync
-    /// proposal is sent as an MLS PublicMessage or PrivateMessage."
-    ///
-    /// The application chooses with [`AppSyncRules::set_wire_format`].
-    fn encryption_options(
-        &self,
-        _: &Roster,
-        _: &GroupContext,
-    ) -> Result<EncryptionOptions, AppSyncError> {
-        let private = self.wire_format() == WireFormatPolicy::Private;
-        Ok(EncryptionOptions::new(private, PaddingMode::None))
-    }
-
-    /// R6: "AppSync proposals do not need to contain an UpdatePath."
-    ///
-    /// Other custom proposal types keep the conservative mls-rs default.
-    fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
-        !is_app_sync(proposal)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::codec::ApplicationState;
-
-    fn states() -> IndexedStates {
-        IndexedStates::new(vec![
-            ApplicationState::new(1, b"a".to_vec()),
-            ApplicationState::new(2, b"b".to_vec()),
-        ])
-        .unwrap()
-    }
-
-    #[test]
-    fn apply_replaces_the_matching_entry_in_place() {
-        let mut s = states();
-        r3_apply_app_sync(
-            &mut s,
-            &AppSync::new(2, b"B".to_vec()),
-            UnknownIdPolicy::Reject,
-        )
-        .unwrap();
-        assert_eq!(
-            s.entries(),
-            &[
-                ApplicationState::new(1, b"a".to_vec()),
-                ApplicationState::new(2, b"B".to_vec())
-            ]
-        );
-    }
-
-    #[test]
-    fn apply_of_unknown_id_rejects_without_change_or_appends() {
-        let mut s = states();
-        let sync = AppSync::new(3, b"c".to_vec());
-        assert_eq!(
-            r3_apply_app_sync(&mut s, &sync, UnknownIdPolicy::Reject),
-            Err(AppSyncError::UnknownApplicationId { application_id: 3 })
-        );
-        assert_eq!(s, states());
-        r3_apply_app_sync(&mut s, &sync, UnknownIdPolicy::Create).unwrap();
-        assert_eq!(
-            s.entries().last(),
-            Some(&ApplicationState::new(3, b"c".to_vec()))
-        );
-        assert_eq!(s.entries().len(), 3);
-        // The created entry is indexed: a second AppSync replaces it.
-        let again = AppSync::new(3, b"C".to_vec());
-        r3_apply_app_sync(&mut s, &again, UnknownIdPolicy::Reject).unwrap();
-        assert_eq!(s.entries()[2].state(), b"C");
-    }
-
-    #[test]
-    fn a_repeated_id_is_not_well_formed() {
-        let repeated = vec![
-            ApplicationState::new(1, b"a".to_vec()),
-            ApplicationState::new(1, b"b".to_vec()),
-        ];
-        let extensions = with_application_states(&ExtensionList::new(), repeated).unwrap();
-        assert_eq!(
-            r10_well_formed_application_states(&extensions),
-            Err(AppSyncError::InvalidApplicationStates(
-                StatesDefect::RepeatedApplicationId(1)
-            ))
-        );
-        assert_eq!(
-            r10_well_formed_application_states(&ExtensionList::new()).map(|s| s.into_entries()),
-            Ok(Vec::new())
-        );
-    }
-
-    #[test]
-    fn default_is_private_and_the_switch_is_shared_by_clones() {
-        let rules = AppSyncRules::default();
-        assert_eq!(rules.wire_format(), WireFormatPolicy::Private);
-        assert_eq!(rules.unknown_id_policy(), UnknownIdPolicy::Reject);
-        let clone = rules.clone();
-        rules.set_wire_format(WireFormatPolicy::Public);
-        assert_eq!(clone.wire_format(), WireFormatPolicy::Public);
-    }
-
-    #[test]
-    fn only_app_sync_skips_the_update_path() {
-        let rules = AppSyncRules::new();
-        let app_sync = crate::proposal::to_custom_proposal(&AppSync::new(1, vec![])).unwrap();
-        assert!(!rules.custom_proposal_requires_update_path(&app_sync));
-        let other = CustomProposal::new(mls_rs_core::group::ProposalType::new(0xF0FF), vec![]);
-        assert!(rules.custom_proposal_requires_update_path(&other));
     }
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Members, fingerprint, group, snapshot, states};
+use common::{Kind, fingerprint, genuine, group, snapshot, states};
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{AppSync, AppSyncGroupExt, Processed, WireFormatPolicy};
 
@@ -43,32 +43,6 @@ impl Tamper {
             Tamper::Append => out.push(0),
         }
         out
-    }
-}
-
-/// What kind of message is tampered with.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    Commit,
-    Proposal,
-    Application,
-}
-
-/// Member 0 makes a genuine message of `kind`.
-fn genuine(m: &mut Members, kind: Kind) -> MlsMessage {
-    let sync = AppSync::new(1, b"genuine".to_vec());
-    match kind {
-        Kind::Commit => {
-            m.groups[0]
-                .commit_app_syncs(&[sync])
-                .unwrap()
-                .output
-                .commit_message
-        }
-        Kind::Proposal => m.groups[0].propose_app_sync(&sync).unwrap(),
-        Kind::Application => m.groups[0]
-            .encrypt_application_message(b"hello", Vec::new())
-            .unwrap(),
     }
 }
 

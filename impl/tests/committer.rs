@@ -212,13 +212,7 @@ fn own_gce_wins_over_cached_app_syncs() {
     cache(&mut m, 2, AppSync::new(1, b"cached".to_vec()));
     let before = m.assert_agree();
     let extensions = m.groups[0].context().extensions.clone();
-    let output = m.groups[0]
-        .commit_builder()
-        .set_group_context_ext(extensions)
-        .unwrap()
-        .build()
-        .unwrap();
-    m.groups[0].apply_pending_commit().unwrap();
+    let output = common::commit_extensions(&mut m.groups[0], extensions);
     assert_eq!(output.unused_proposals().len(), 1);
     let outcomes = m.deliver(0, &output.commit_message);
     assert_eq!(common::committed(&outcomes), vec![vec![]; 2]);

@@ -297,11 +297,11 @@ fn custom(app_syncs: &[AppSync]) -> Vec<mls_appsync::mls_rs::group::proposal::Cu
 
 #[test]
 fn first_violated_rule_is_reported() {
-    use mls_appsync::forge::{Forgery, forge_custom_commit};
+    use mls_appsync::forge::{ForgedCommit, forge_custom_commit};
     let cases = [
         // Duplicate id before unknown id.
         (
-            Forgery {
+            ForgedCommit {
                 proposals: custom(&[AppSync::new(5, vec![]), AppSync::new(5, vec![1])]),
                 group_context_extensions: None,
                 apply: true,
@@ -310,7 +310,7 @@ fn first_violated_rule_is_reported() {
         ),
         // Unknown id before GroupContextExtensions.
         (
-            Forgery {
+            ForgedCommit {
                 proposals: custom(&[AppSync::new(5, vec![])]),
                 group_context_extensions: Some(Default::default()),
                 apply: true,
@@ -319,7 +319,7 @@ fn first_violated_rule_is_reported() {
         ),
         // Malformed body before everything else.
         (
-            Forgery {
+            ForgedCommit {
                 proposals: {
                     let mut p = custom(&[AppSync::new(1, vec![]), AppSync::new(1, vec![])]);
                     p.push(mls_appsync::mls_rs::group::proposal::CustomProposal::new(
@@ -345,9 +345,9 @@ fn first_violated_rule_is_reported() {
 #[test]
 fn forged_commit_the_rules_would_accept_is_accepted() {
     // Control for the forging committer: a valid AppSync, applied, passes.
-    use mls_appsync::forge::{Forgery, forge_custom_commit_pending};
+    use mls_appsync::forge::{ForgedCommit, forge_custom_commit_pending};
     let mut m = group(3, states(&[(1, b"a")]));
-    let forgery = Forgery {
+    let forgery = ForgedCommit {
         proposals: custom(&[AppSync::new(1, b"ok".to_vec())]),
         group_context_extensions: None,
         apply: true,

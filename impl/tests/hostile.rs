@@ -25,7 +25,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use common::{Fingerprint, Members, fingerprint, group, snapshot, states};
+use common::{Fingerprint, Kind, Members, fingerprint, genuine, group, snapshot, states};
 use mls_appsync::codec::{self, CodecError, decode_exact};
 use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 use mls_appsync::extension::application_states;
@@ -375,13 +375,6 @@ fn huge_declared_lengths_over_short_buffers_allocate_nothing_big() {
 // Part 2: real messages, mutated on the way.
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    Commit,
-    Proposal,
-    Application,
-}
-
 /// A receiver (member 1) as it is before the message, what it must look like
 /// after the genuine message, and the genuine message itself.
 struct Target {
@@ -396,20 +389,7 @@ struct Target {
 fn target(policy: WireFormatPolicy, kind: Kind) -> Target {
     let mut m: Members = group(3, states(&[(1, b"a"), (2, b"b")]));
     m.set_wire_format(policy);
-    let sync = AppSync::new(1, b"genuine".to_vec());
-    let message = match kind {
-        Kind::Commit => {
-            m.groups[0]
-                .commit_app_syncs(&[sync])
-                .unwrap()
-                .output
-                .commit_message
-        }
-        Kind::Proposal => m.groups[0].propose_app_sync(&sync).unwrap(),
-        Kind::Application => m.groups[0]
-            .encrypt_application_message(b"hello", Vec::new())
-            .unwrap(),
-    };
+    let message = genuine(&mut m, kind);
     let receiver = m.groups[1].clone();
     let before = fingerprint(&m.clients[1], &receiver);
     let mut reference = receiver.clone();

@@ -119,7 +119,7 @@ fn a_malformed_app_sync_proposal_is_rejected_on_arrival() {
 
 #[test]
 fn a_forged_commit_covering_a_rejected_proposal_is_rejected_by_everyone() {
-    use mls_appsync::forge::{Forgery, forge_custom_commit};
+    use mls_appsync::forge::{ForgedCommit, forge_custom_commit};
     let mut m = fresh(WireFormatPolicy::Public);
     let proposal = m.groups[0]
         .propose_custom(
@@ -131,8 +131,12 @@ fn a_forged_commit_covering_a_rejected_proposal_is_rejected_by_everyone() {
         assert!(m.groups[i].process(proposal.clone()).is_err());
     }
     // A forging committer keeps its own malformed proposal by reference.
-    let forged =
-        forge_custom_commit(m.clients[0].rules(), &mut m.groups[0], &Forgery::default()).unwrap();
+    let forged = forge_custom_commit(
+        m.clients[0].rules(),
+        &mut m.groups[0],
+        &ForgedCommit::default(),
+    )
+    .unwrap();
     let bytes = forged.to_bytes().unwrap();
     for i in 1..3 {
         let rejected = m.groups[i].process_bytes(&bytes).expect_err("rejected");

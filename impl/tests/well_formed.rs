@@ -10,7 +10,7 @@ mod common;
 use common::{Members, fingerprint, group, snapshot, states};
 use mls_appsync::codec::{self, ApplicationStatesExtension};
 use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
-use mls_appsync::forge::{Forgery, forge_custom_commit};
+use mls_appsync::forge::{ForgedCommit, forge_custom_commit};
 use mls_appsync::mls_rs::{Extension, ExtensionList};
 use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState, app_sync_error};
 
@@ -72,7 +72,7 @@ fn committer_refuses_a_bad_list_by_value() {
 fn receivers_reject_a_bad_list_without_app_sync() {
     for (name, body) in bad_bodies() {
         let mut m = fresh();
-        let forgery = Forgery {
+        let forgery = ForgedCommit {
             proposals: Vec::new(),
             group_context_extensions: Some(with_raw_states(&m, &body)),
             apply: true,
@@ -139,13 +139,7 @@ fn a_valid_rewrite_without_app_sync_is_still_allowed() {
     ]))
     .unwrap();
     let extensions = with_raw_states(&m, &body);
-    let output = m.groups[0]
-        .commit_builder()
-        .set_group_context_ext(extensions)
-        .unwrap()
-        .build()
-        .unwrap();
-    m.groups[0].apply_pending_commit().unwrap();
+    let output = common::commit_extensions(&mut m.groups[0], extensions);
     m.deliver(0, &output.commit_message);
     assert_eq!(m.assert_agree().states, states(&[(3, b"c")]));
 }

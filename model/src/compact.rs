@@ -6,7 +6,7 @@
 
 use crate::semantics::{
     AppSync, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal, Sender,
-    writer_value,
+    StatesDefect, writer_value,
 };
 use std::fmt;
 
@@ -168,12 +168,23 @@ impl ProposalList {
     pub fn app_syncs(&self) -> impl Iterator<Item = (Sender, AppSync)> + Clone + '_ {
         self.as_slice().iter().filter_map(|i| match i.proposal {
             Proposal::AppSync(a) => Some((i.sender, a)),
-            Proposal::Gce => None,
+            Proposal::Gce | Proposal::IllFormedGce(_) => None,
         })
     }
 
+    /// A GroupContextExtensions proposal, well-formed or not.
     pub fn has_gce(&self) -> bool {
-        self.as_slice().iter().any(|i| i.proposal == Proposal::Gce)
+        self.as_slice()
+            .iter()
+            .any(|i| matches!(i.proposal, Proposal::Gce | Proposal::IllFormedGce(_)))
+    }
+
+    /// The defect of the first ill-formed GCE of the list, if any (R10).
+    pub fn ill_formed_gce(&self) -> Option<StatesDefect> {
+        self.as_slice().iter().find_map(|i| match i.proposal {
+            Proposal::IllFormedGce(defect) => Some(defect),
+            _ => None,
+        })
     }
 }
 
@@ -208,7 +219,9 @@ const NON_MEMBER_SLOT: u32 = MAX_MEMBERS as u32 + 1;
 const BLOCK: u64 = (1 << KINDS) - 1;
 
 impl ProposalSet {
-    fn bit(sender: Sender, proposal: Proposal) -> u32 {
+    /// The bit of a proposal, or `None` for one no set can hold (an
+    /// ill-formed GCE, which only the adversary makes, by value).
+    fn bit(sender: Sender, proposal: Proposal) -> Option<u32> {
         let slot = match sender {
             Sender::Member(m) => m as u32,
             Sender::External => EXTERNAL_SLOT,
@@ -220,8 +233,9 @@ impl ProposalSet {
                 a.application_id as u32 - 1
             }
             Proposal::Gce => KINDS - 1,
+            Proposal::IllFormedGce(_) => return None,
         };
-        slot * KINDS + kind
+        Some(slot * KINDS + kind)
     }
 
     fn decode(bit: u32) -> (Sender, Proposal) {
@@ -242,12 +256,15 @@ impl ProposalSet {
         (sender, proposal)
     }
 
+    /// Adds a by-reference proposal (an ill-formed GCE is never one).
     pub fn insert(&mut self, sender: Sender, proposal: Proposal) {
-        self.0 |= 1 << Self::bit(sender, proposal);
+        if let Some(bit) = Self::bit(sender, proposal) {
+            self.0 |= 1 << bit;
+        }
     }
 
     pub fn contains(&self, sender: Sender, proposal: Proposal) -> bool {
-        self.0 & (1 << Self::bit(sender, proposal)) != 0
+        Self::bit(sender, proposal).is_some_and(|bit| self.0 & (1 << bit) != 0)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -63,6 +63,7 @@ pub use path::{
     shortest_discovery,
 };
 pub use semantics::{
-    AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, UnknownIdPolicy,
+    AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, StatesDefect,
+    UnknownIdPolicy,
 };
 pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

@@ -8,7 +8,8 @@ use crate::config::{AppSyncConfig, DeliveryPolicy};
 use crate::delivery;
 use crate::rules;
 use crate::semantics::{
-    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Rules, Sender, UnknownIdPolicy, writer_value,
+    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Rules, Sender, StatesDefect, UnknownIdPolicy,
+    writer_value,
 };
 use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
@@ -78,6 +79,7 @@ impl AppSyncModel {
                 accept_duplicate_ids: true,
                 skip_apply: false,
                 skip_sender_check: true,
+                accept_ill_formed_states: true,
             },
             ..rules
         };
@@ -185,7 +187,7 @@ impl AppSyncModel {
             epoch: m.epoch,
             by_reference,
             by_value,
-            gce_by_value: false,
+            gce_by_value: None,
             claimed: rules::r5_apply_in_order(&list, &m.application_states, &self.rules),
             forgery: None,
         })
@@ -203,11 +205,16 @@ impl AppSyncModel {
             application_id: self.cfg.unknown_id(),
             new_state: ADVERSARY_VALUE,
         };
+        let ill_formed = |defect| Some(Proposal::IllFormedGce(defect));
         let (by_value, gce_by_value) = match forgery {
-            Forgery::AppSyncWithGce => (ByValue::new(&[bump]), true),
-            Forgery::DuplicateId => (ByValue::new(&[bump, bump]), false),
-            Forgery::UnknownId => (ByValue::new(&[unknown]), false),
-            Forgery::StateMismatch => (ByValue::new(&[bump]), false),
+            Forgery::AppSyncWithGce => (ByValue::new(&[bump]), Some(Proposal::Gce)),
+            Forgery::DuplicateId => (ByValue::new(&[bump, bump]), None),
+            Forgery::UnknownId => (ByValue::new(&[unknown]), None),
+            Forgery::StateMismatch => (ByValue::new(&[bump]), None),
+            Forgery::UndecodableStates => {
+                (ByValue::new(&[]), ill_formed(StatesDefect::Undecodable))
+            }
+            Forgery::RepeatedIdStates => (ByValue::new(&[]), ill_formed(StatesDefect::RepeatedId)),
         };
         let mut commit = Commit {
             committer: self.cfg.members,

@@ -3,7 +3,7 @@
 //!
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
-//! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch)`
+//! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
 //! `deliver(m2)`.
 
 use crate::compact::ByValue;
@@ -22,6 +22,8 @@ impl fmt::Display for Forgery {
             Forgery::DuplicateId => "dup",
             Forgery::UnknownId => "unknown",
             Forgery::StateMismatch => "mismatch",
+            Forgery::UndecodableStates => "gce-bytes",
+            Forgery::RepeatedIdStates => "gce-dup",
         })
     }
 }
@@ -107,6 +109,8 @@ fn parse(s: &str) -> Option<Action> {
                 "dup" => Forgery::DuplicateId,
                 "unknown" => Forgery::UnknownId,
                 "mismatch" => Forgery::StateMismatch,
+                "gce-bytes" => Forgery::UndecodableStates,
+                "gce-dup" => Forgery::RepeatedIdStates,
                 _ => return None,
             };
             Action::Forge { forgery }

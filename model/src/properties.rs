@@ -26,6 +26,7 @@ pub const EXTERNAL_APP_SYNC_APPLIED: &str = "external AppSync applied";
 pub const FORGED_GCE_REJECTED: &str = "forged AppSync+GCE rejected";
 pub const FORGED_DUPLICATE_REJECTED: &str = "forged duplicate id rejected";
 pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
+pub const FORGED_ILL_FORMED_REJECTED: &str = "forged ill-formed application_states rejected";
 pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
@@ -156,6 +157,10 @@ pub fn all() -> Vec<Claim> {
         Claim::of_forgery(Property::sometimes(
             FORGED_MISMATCH_REJECTED,
             |_: &M, s: &State| rejected(s, Reason::StateMismatch),
+        )),
+        Claim::of_forgery(Property::sometimes(
+            FORGED_ILL_FORMED_REJECTED,
+            |_: &M, s: &State| rejected(s, Reason::InvalidApplicationStates),
         )),
         Claim {
             property: Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {

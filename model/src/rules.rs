@@ -15,6 +15,7 @@
 //! | R4 | [`r4_no_gce_with_app_sync`] |
 //! | R5 | [`r5_one_app_sync_per_id`], [`r5_apply_in_order`] |
 //! | R7 (and R9's "nobody outside the group") | [`r7_authorized_sender`] |
+//! | R10 (this project's: `application_states` stays well-formed) | [`r10_well_formed_application_states`] |
 //! | GCE variant (open question) | [`gce_keeps_application_states`] |
 
 use crate::compact::{ApplicationStates, ProposalList};
@@ -141,6 +142,24 @@ pub fn r7_authorized_sender(sender: Sender, rules: &Rules) -> Result<(), Reason>
     }
 }
 
+/// R10: no proposal may leave `application_states` ill-formed.
+///
+/// The draft gives the structure (R1: "`struct { ApplicationState
+/// application_states<V>; }`") and R3 presumes one entry per id ("Identify
+/// an `application_states` GroupContext extension which contains the same
+/// `applicationId`"), but states no validity rule for a GCE that writes
+/// something else. This project makes every list holding such a GCE
+/// invalid, whether or not it holds an AppSync.
+pub fn r10_well_formed_application_states(
+    list: &ProposalList,
+    rules: &Rules,
+) -> Result<(), Reason> {
+    match list.ill_formed_gce() {
+        Some(_) if !rules.faults.accept_ill_formed_states => Err(Reason::InvalidApplicationStates),
+        _ => Ok(()),
+    }
+}
+
 /// Section 5 variant: does a lone GCE leave `application_states` alone?
 ///
 /// The draft only says "A proposal list that contains both an AppSync proposal
@@ -165,7 +184,7 @@ pub fn gce_keeps_application_states(
 // ---------------------------------------------------------------------------
 
 /// Receive side: is this proposal list acceptable? Checks run in a fixed order
-/// (sender, R5, R3, R4, GCE variant) and the first failure is the reason. The
+/// (R10, sender, R5, R3, R4, GCE variant) and the first failure is the reason. The
 /// order is the implementation's (`impl/src/rules.rs`), so that a list that
 /// breaks several rules gets the same reason class on both sides.
 pub fn validate(
@@ -173,6 +192,7 @@ pub fn validate(
     states: &ApplicationStates,
     rules: &Rules,
 ) -> Result<(), Reason> {
+    r10_well_formed_application_states(list, rules)?;
     for item in list.as_slice() {
         r7_authorized_sender(item.sender, rules)?;
     }
@@ -223,6 +243,7 @@ pub fn build_commit(
     rules: &Rules,
 ) -> Result<ProposalList, Reason> {
     // By value: the committer's own choice, so any violation refuses the commit.
+    r10_well_formed_application_states(by_value, rules)?;
     r4_no_gce_with_app_sync(by_value, rules)?;
     r5_one_app_sync_per_id(by_value, rules)?;
     for (_, a) in by_value.app_syncs() {

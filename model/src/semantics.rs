@@ -55,6 +55,19 @@ impl fmt::Display for AppSync {
 pub enum Proposal {
     AppSync(AppSync),
     Gce,
+    /// A GCE whose `application_states` is not a well-formed list (R10).
+    /// Only the adversary makes one, by value; honest members never send it,
+    /// so no cache ([`ProposalSet`](crate::compact::ProposalSet)) holds one.
+    IllFormedGce(StatesDefect),
+}
+
+/// How a GCE's `application_states` is ill-formed (R10).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatesDefect {
+    /// Bytes that are not one encoded list.
+    Undecodable,
+    /// A list that names one `application_id` twice.
+    RepeatedId,
 }
 
 /// Who sent a proposal.
@@ -94,6 +107,8 @@ pub enum Reason {
     DuplicateApplicationId,
     UnknownApplicationId,
     UnauthorizedSender,
+    /// R10: a GCE would make `application_states` ill-formed.
+    InvalidApplicationStates,
     /// Variant "GCE must not change `application_states`" only.
     GceChangesApplicationStates,
     /// The committer's claimed GroupContext differs from what the proposals
@@ -103,11 +118,12 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::AppSyncWithGce,
         Reason::DuplicateApplicationId,
         Reason::UnknownApplicationId,
         Reason::UnauthorizedSender,
+        Reason::InvalidApplicationStates,
         Reason::GceChangesApplicationStates,
         Reason::StateMismatch,
         Reason::WrongEpoch,
@@ -144,6 +160,8 @@ pub struct Faults {
     pub skip_apply: bool,
     /// Skip R7/R9's sender authorization.
     pub skip_sender_check: bool,
+    /// Skip R10: accept a GCE that makes `application_states` ill-formed.
+    pub accept_ill_formed_states: bool,
 }
 
 /// Everything a member's rules depend on besides the message itself.

@@ -19,14 +19,20 @@ pub enum Forgery {
     UnknownId,
     /// A commit whose claimed state is not what its proposals produce (R9).
     StateMismatch,
+    /// A lone GCE whose `application_states` bytes do not decode (R10).
+    UndecodableStates,
+    /// A lone GCE whose `application_states` names an id twice (R10).
+    RepeatedIdStates,
 }
 
 impl Forgery {
-    pub const ALL: [Forgery; 4] = [
+    pub const ALL: [Forgery; 6] = [
         Forgery::AppSyncWithGce,
         Forgery::DuplicateId,
         Forgery::UnknownId,
         Forgery::StateMismatch,
+        Forgery::UndecodableStates,
+        Forgery::RepeatedIdStates,
     ];
 }
 
@@ -40,8 +46,9 @@ pub struct Commit {
     pub by_reference: ProposalSet,
     /// AppSyncs committed by value, after the by-reference ones.
     pub by_value: ByValue,
-    /// A GCE committed by value (forgeries only).
-    pub gce_by_value: bool,
+    /// A GCE committed by value (forgeries only): `Proposal::Gce` or
+    /// `Proposal::IllFormedGce`.
+    pub gce_by_value: Option<Proposal>,
     /// The `application_states` of the committer's next GroupContext (what
     /// its confirmation tag commits to).
     pub claimed: ApplicationStates,
@@ -58,9 +65,9 @@ impl Commit {
             proposal: Proposal::AppSync(a),
             by_value: true,
         });
-        let gce = self.gce_by_value.then_some(Item {
+        let gce = self.gce_by_value.map(|proposal| Item {
             sender: committer,
-            proposal: Proposal::Gce,
+            proposal,
             by_value: true,
         });
         self.by_reference

@@ -49,12 +49,13 @@ const DEFAULT_WITNESSES: [&str; 3] = [
     CONCURRENT_COMMITS_ONE_WINS,
 ];
 
-const ADVERSARIAL_WITNESSES: [&str; 7] = [
+const ADVERSARIAL_WITNESSES: [&str; 8] = [
     TWO_APP_SYNCS_APPLIED,
     FORGED_GCE_REJECTED,
     FORGED_DUPLICATE_REJECTED,
     FORGED_UNKNOWN_REJECTED,
     FORGED_MISMATCH_REJECTED,
+    FORGED_ILL_FORMED_REJECTED,
     NON_MEMBER_REJECTED,
     CONCURRENT_COMMITS_ONE_WINS,
 ];
@@ -81,7 +82,7 @@ fn default_config_with_symmetry() {
 
 #[test]
 fn adversarial_config_rejects_every_forgery_and_finds_its_witnesses() {
-    for (symmetry, expected) in [(false, 65_570), (true, 37_519)] {
+    for (symmetry, expected) in [(false, 89_391), (true, 51_296)] {
         let (unique, found) = check(AppSyncConfig::adversarial(), symmetry);
         assert_eq!(unique, expected, "symmetry={symmetry}");
         assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
@@ -285,7 +286,15 @@ fn open_question_variants() {
 /// Each seeded fault is caught by the property guarding its rule.
 #[test]
 fn seeded_faults_are_caught() {
-    let cases: [(Faults, AppSyncConfig, &[&str]); 4] = [
+    let cases: [(Faults, AppSyncConfig, &[&str]); 5] = [
+        (
+            Faults {
+                accept_ill_formed_states: true,
+                ..Faults::default()
+            },
+            AppSyncConfig::adversarial(),
+            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        ),
         (
             Faults {
                 accept_app_sync_with_gce: true,

@@ -15,6 +15,7 @@ pub fn reason_class(reason: Reason) -> RejectionReason {
         Reason::DuplicateApplicationId => RejectionReason::DuplicateApplicationId,
         Reason::UnknownApplicationId => RejectionReason::UnknownApplicationId,
         Reason::UnauthorizedSender => RejectionReason::UnauthorizedSender,
+        Reason::InvalidApplicationStates => RejectionReason::InvalidApplicationStates,
         Reason::StateMismatch => RejectionReason::StateMismatch,
         Reason::WrongEpoch => RejectionReason::WrongEpoch,
         // Model-only variant; `world::supported` refuses it.

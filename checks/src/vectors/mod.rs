@@ -5,12 +5,14 @@
 //!   them does not break ordinary MLS.
 //! * [`codec`]: AppSync codec vectors (values and their bytes, and bytes
 //!   that must not decode).
-//! * [`processing`]: AppSync processing vectors for a passive client.
+//! * [`processing`]: AppSync processing vectors for a passive client: the
+//!   format and the verifier; [`generate`] makes them.
 //! * [`passive`]: the passive client both processing formats start with.
 //! * [`hexbytes`]: the hex-string encoding shared by every vector file.
 
 pub mod codec;
 pub mod error;
+pub mod generate;
 pub mod hexbytes;
 pub mod passive;
 pub mod processing;

@@ -184,3 +184,46 @@ impl std::fmt::Debug for Fingerprint {
         write!(f, "state {hash:016x} (records of {sizes:?} bytes)")
     }
 }
+
+/// The kinds of message a member sends.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Commit,
+    Proposal,
+    Application,
+}
+
+/// Member 0 makes a genuine message of `kind` (the commit and the proposal
+/// set id 1 to "genuine"; the commit is applied by member 0).
+pub fn genuine(m: &mut Members, kind: Kind) -> MlsMessage {
+    let sync = mls_appsync::AppSync::new(1, b"genuine".to_vec());
+    match kind {
+        Kind::Commit => {
+            m.groups[0]
+                .commit_app_syncs(&[sync])
+                .unwrap()
+                .output
+                .commit_message
+        }
+        Kind::Proposal => m.groups[0].propose_app_sync(&sync).unwrap(),
+        Kind::Application => m.groups[0]
+            .encrypt_application_message(b"hello", Vec::new())
+            .unwrap(),
+    }
+}
+
+/// `group` commits a GroupContextExtensions proposal setting `extensions`
+/// by value and applies it; returns the commit.
+pub fn commit_extensions(
+    group: &mut Group,
+    extensions: mls_appsync::mls_rs::ExtensionList,
+) -> mls_appsync::mls_rs::group::CommitOutput {
+    let output = group
+        .commit_builder()
+        .set_group_context_ext(extensions)
+        .unwrap()
+        .build()
+        .unwrap();
+    group.apply_pending_commit().unwrap();
+    output
+}

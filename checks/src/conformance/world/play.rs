@@ -2,14 +2,15 @@
 //! operations on real groups, and the delivery service hands real messages
 //! to real members in the model's order.
 
-use mls_rs::MlsMessage;
+use mls_rs::{Extension, ExtensionList, MlsMessage};
 
-use appsync_model::{Action, AppSyncModel, ByValue, State};
+use appsync_model::{Action, AppSyncModel, ByValue, Proposal, State, StatesDefect};
+use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
-use mls_appsync::forge::{Forgery, external_commit_with_app_sync, forge_custom_commit};
+use mls_appsync::forge::{ForgedCommit, external_commit_with_app_sync, forge_custom_commit};
 use mls_appsync::proposal::to_custom_proposal;
-use mls_appsync::{AppSync, AppSyncGroupExt};
+use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState};
 
 use super::{Entry, Observed, RealWorld, WorldError, blob, initial_states, mls};
 
@@ -111,22 +112,19 @@ impl RealWorld {
                     .adversary
                     .as_mut()
                     .ok_or_else(|| WorldError::Setup("no adversary".into()))?;
-                let group_context_extensions = if commit.gce_by_value {
-                    Some(
-                        with_application_states(
-                            &group.context().extensions,
-                            initial_states(&model.cfg),
-                        )
-                        .map_err(|e| WorldError::Forge(e.to_string()))?,
-                    )
-                } else {
-                    None
+                let group_context_extensions = match commit.gce_by_value {
+                    Some(gce) => Some(gce_extensions(
+                        &group.context().extensions,
+                        initial_states(&model.cfg),
+                        gce,
+                    )?),
+                    None => None,
                 };
                 // The model's adversary commits only by-value proposals and
                 // claims `commit.claimed`: forge from a copy whose proposal
                 // cache is empty, applying the AppSyncs only when the claim
                 // differs from the current state.
-                let forgery_commit = Forgery {
+                let forgery_commit = ForgedCommit {
                     proposals,
                     group_context_extensions,
                     apply: commit.claimed != before.group_states,
@@ -191,5 +189,36 @@ impl RealWorld {
             ),
         };
         Ok(())
+    }
+}
+
+/// The extensions a model GCE proposes: the initial `application_states`
+/// (the model's one rewrite), or an ill-formed one (R10): bytes that do not
+/// decode, or a list that names its first id twice.
+fn gce_extensions(
+    current: &ExtensionList,
+    initial: Vec<ApplicationState>,
+    gce: Proposal,
+) -> Result<ExtensionList, WorldError> {
+    let encode = |states| {
+        with_application_states(current, states).map_err(|e| WorldError::Forge(e.to_string()))
+    };
+    match gce {
+        Proposal::IllFormedGce(StatesDefect::Undecodable) => {
+            let mut extensions = current.clone();
+            extensions.set(Extension::new(
+                APPLICATION_STATES_EXTENSION_TYPE,
+                vec![0xff],
+            ));
+            Ok(extensions)
+        }
+        Proposal::IllFormedGce(StatesDefect::RepeatedId) => {
+            let mut states = initial;
+            if let Some(first) = states.first().cloned() {
+                states.push(first);
+            }
+            encode(states)
+        }
+        Proposal::Gce | Proposal::AppSync(_) => encode(initial),
     }
 }
