@@ -9,8 +9,9 @@ use std::fmt;
 /// How the delivery service treats commits.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DeliveryPolicy {
-    /// Fans out every commit; each member applies the first valid one for its
-    /// epoch and rejects the rest as `WrongEpoch`.
+    /// "Ordered": one total order for everyone. Fans out every commit; each
+    /// member applies the first valid one for its epoch and rejects the rest
+    /// as `WrongEpoch`.
     Relay,
     /// Accepts only the first commit per epoch and refuses later ones (the
     /// refused committer discards its commit, so no action is modelled). It
@@ -18,6 +19,23 @@ pub enum DeliveryPolicy {
     /// member rejects it, and the sequencer reopens the epoch at once (the
     /// window in which a late honest commit would be refused is not modelled).
     Sequencer,
+    /// Fans out every message, but each member takes its messages in an
+    /// order of its own: a commit can arrive before the proposals it names
+    /// (the member keeps it and retries after its next delivery, as an
+    /// mls-rs client must: mls-rs refuses it with `ProposalNotFound` and
+    /// changes nothing), and two commits of one epoch can reach members in
+    /// different orders, which forks the group. No message is lost.
+    Unordered,
+}
+
+/// What an application does with an update that missed its epoch (RFC 9420
+/// drops uncommitted proposals at an epoch change, so it must send it again).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RetryPolicy {
+    /// Re-send the update computed from the state read the first time.
+    StaleRetry,
+    /// Read the current state again and recompute before re-sending.
+    ReRead,
 }
 
 /// Everything that defines a model instance. Start from a preset
@@ -55,8 +73,13 @@ pub struct AppSyncConfig {
     pub delivery: DeliveryPolicy,
     pub unknown_id: UnknownIdPolicy,
     pub gce: GcePolicy,
-    /// Seeded faults of every honest member (all off for the real protocol).
+    /// Seeded faults (all off for the real protocol): of every honest member,
+    /// or only of `faulty_member`.
     pub faults: Faults,
+    /// The one member the faults apply to (`None`: all of them).
+    pub faulty_member: Option<u8>,
+    /// How applications re-send an update that missed its epoch.
+    pub retry: RetryPolicy,
 }
 
 impl AppSyncConfig {
@@ -67,6 +90,20 @@ impl AppSyncConfig {
             unknown_id: self.unknown_id,
             gce: self.gce,
             faults: self.faults,
+        }
+    }
+
+    /// The rules honest member `m` runs: with the seeded faults if it is the
+    /// faulty member (or every member is), else without.
+    pub fn rules_of(&self, m: u8) -> Rules {
+        let faulty = self.faulty_member.is_none_or(|f| f == m);
+        Rules {
+            faults: if faulty {
+                self.faults
+            } else {
+                Faults::default()
+            },
+            ..self.rules()
         }
     }
 

@@ -56,7 +56,7 @@ pub mod state;
 pub mod symmetry;
 
 pub use compact::{ApplicationStates, ByValue, ProposalList};
-pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy};
+pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy, RetryPolicy};
 pub use model::{Action, AppSyncModel};
 pub use path::{
     ParseActionError, ReplayError, decode_path, encode_path, format_trace, replay,

@@ -4,7 +4,7 @@
 //! put in a commit is asked of [`rules`].
 
 use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
-use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};
 use crate::delivery;
 use crate::rules;
 use crate::semantics::{
@@ -30,8 +30,12 @@ pub enum Action {
     Inject { app_sync: AppSync },
     /// The adversary member sends a forged commit at the group's newest epoch.
     Forge { forgery: Forgery },
-    /// `member` processes the head of its DS queue.
+    /// `member` processes the first message of its queue it has not
+    /// processed.
     Deliver { member: u8 },
+    /// `member` processes the message at log position `at`, ahead of earlier
+    /// ones (unordered delivery service only).
+    DeliverAt { member: u8, at: u8 },
 }
 
 /// The model: a config plus precomputed choices.
@@ -42,6 +46,9 @@ pub struct AppSyncModel {
     pub rules: Rules,
     /// Our rules without faults: the yardstick of the ghost audits.
     pub correct: Rules,
+    /// The rules by which the delivery service's order advances the group's
+    /// newest epoch.
+    group_rules: Rules,
     /// The adversary's client: applies AppSyncs to existing entries, checks nothing.
     adversary_rules: Rules,
     /// Ids a member may propose.
@@ -72,6 +79,13 @@ impl AppSyncModel {
             faults: Faults::default(),
             ..rules
         };
+        // The group's newest epoch follows the delivery service's order as the
+        // members apply it: with every member faulty, as they do; with one
+        // faulty member, as the honest majority does.
+        let group_rules = match cfg.faulty_member {
+            None => rules,
+            Some(_) => correct,
+        };
         let adversary_rules = Rules {
             unknown_id: UnknownIdPolicy::Reject,
             faults: Faults {
@@ -80,6 +94,7 @@ impl AppSyncModel {
                 skip_apply: false,
                 skip_sender_check: true,
                 accept_ill_formed_states: true,
+                ..Faults::default()
             },
             ..rules
         };
@@ -109,6 +124,7 @@ impl AppSyncModel {
             cfg,
             rules,
             correct,
+            group_rules,
             adversary_rules,
             proposable,
             by_value_choices,
@@ -134,6 +150,8 @@ impl AppSyncModel {
             cache: ProposalSet::default(),
             pending: false,
             cursor: 0,
+            seen_ahead: 0,
+            branch: 0,
             last: Outcome::Nothing,
             intent: None,
         };
@@ -142,6 +160,8 @@ impl AppSyncModel {
             log: Vec::new(),
             group_epoch: 0,
             group_states: ApplicationStates::initial(k),
+            group_branch: 0,
+            commits: 0,
             external_sent: 0,
             external_last_epoch: None,
             injected: 0,
@@ -156,7 +176,12 @@ impl AppSyncModel {
     }
 
     fn may_send_proposal(&self, state: &State) -> bool {
-        state.proposals_in_flight() < self.cfg.max_in_flight as usize
+        state.proposals_in_flight() < self.cfg.max_in_flight as usize && self.may_send(state)
+    }
+
+    /// The log has room for one more message.
+    fn may_send(&self, state: &State) -> bool {
+        state.log.len() < delivery::MAX_LOG
     }
 
     /// The commit `member` would build with `by_value`, or `None` if the send
@@ -173,11 +198,19 @@ impl AppSyncModel {
                 by_value: true,
             })
             .collect();
-        let list =
-            rules::build_commit(&cached, &values, &m.application_states, &self.rules).ok()?;
+        let rules = self.cfg.rules_of(member as u8);
+        let list = rules::build_commit(&cached, &values, &m.application_states, &rules).ok()?;
         if list.is_empty() {
             return None;
         }
+        let applied = rules::r5_apply_in_order(&list, &m.application_states, &rules);
+        // A committer that does not apply its own AppSyncs (seeded fault)
+        // claims the state it had.
+        let claimed = match rules.faults.committer_skips_apply && list.app_syncs().next().is_some()
+        {
+            true => m.application_states,
+            false => applied,
+        };
         let mut by_reference = ProposalSet::default();
         for item in list.as_slice().iter().filter(|i| !i.by_value) {
             by_reference.insert(item.sender, item.proposal);
@@ -188,8 +221,10 @@ impl AppSyncModel {
             by_reference,
             by_value,
             gce_by_value: None,
-            claimed: rules::r5_apply_in_order(&list, &m.application_states, &self.rules),
+            claimed,
             forgery: None,
+            id: 0,
+            parent: m.branch,
         })
     }
 
@@ -224,6 +259,8 @@ impl AppSyncModel {
             gce_by_value,
             claimed: s,
             forgery: Some(forgery),
+            id: 0,
+            parent: state.group_branch,
         };
         if forgery != Forgery::StateMismatch {
             commit.claimed =
@@ -245,8 +282,17 @@ impl Model for AppSyncModel {
         let may_propose = self.may_send_proposal(state);
         for (i, m) in state.members.iter().enumerate() {
             let member = i as u8;
-            if (m.cursor as usize) < state.log.len() {
+            let mut unseen = state.unseen(i);
+            if unseen.next().is_some() {
                 actions.push(Action::Deliver { member });
+            }
+            if self.cfg.delivery == DeliveryPolicy::Unordered {
+                for at in unseen {
+                    actions.push(Action::DeliverAt {
+                        member,
+                        at: at as u8,
+                    });
+                }
             }
             if !self.can_act(m) {
                 continue;
@@ -341,36 +387,43 @@ impl Model for AppSyncModel {
                 let m = &mut state.members[member as usize];
                 let proposal = Proposal::AppSync(app_sync);
                 m.cache.insert(Sender::Member(member), proposal);
-                if m.intent.is_none() {
-                    let read = m.application_states.get(app_sync.application_id);
-                    m.intent = Some(Intent { app_sync, read });
+                let read = m.application_states.get(app_sync.application_id);
+                match &mut m.intent {
+                    None => m.intent = Some(Intent { app_sync, read }),
+                    // An application that reads again before it re-sends
+                    // computes from what it sees now.
+                    Some(intent) if self.cfg.retry == RetryPolicy::ReRead => intent.read = read,
+                    Some(_) => {}
                 }
-                let epoch = m.epoch;
-                delivery::append(
-                    &self.rules,
-                    &mut state,
-                    Message::Proposal {
-                        sender: Sender::Member(member),
-                        epoch,
-                        proposal,
-                    },
-                );
+                let (epoch, branch) = (m.epoch, m.branch);
+                let msg = Message::Proposal {
+                    sender: Sender::Member(member),
+                    epoch,
+                    proposal,
+                    branch,
+                };
+                delivery::append(&self.group_rules, &mut state, msg);
             }
             Action::ProposeGce { member } => {
                 let m = &mut state.members[member as usize];
                 m.cache.insert(Sender::Member(member), Proposal::Gce);
-                let epoch = m.epoch;
+                let (epoch, branch) = (m.epoch, m.branch);
                 let msg = Message::Proposal {
                     sender: Sender::Member(member),
                     epoch,
                     proposal: Proposal::Gce,
+                    branch,
                 };
-                delivery::append(&self.rules, &mut state, msg);
+                delivery::append(&self.group_rules, &mut state, msg);
             }
             Action::Commit { member, by_value } => {
-                let commit = self.build_commit(&state, member as usize, by_value)?;
+                if !self.may_send(&state) {
+                    return None;
+                }
+                let mut commit = self.build_commit(&state, member as usize, by_value)?;
+                commit.id = delivery::next_commit_id(&self.cfg, &mut state);
                 state.members[member as usize].pending = true;
-                delivery::append(&self.rules, &mut state, Message::Commit(commit));
+                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
             }
             Action::External { app_sync } => {
                 state.external_sent += 1;
@@ -379,8 +432,9 @@ impl Model for AppSyncModel {
                     sender: Sender::External,
                     epoch: state.group_epoch,
                     proposal: Proposal::AppSync(app_sync),
+                    branch: state.group_branch,
                 };
-                delivery::append(&self.rules, &mut state, msg);
+                delivery::append(&self.group_rules, &mut state, msg);
             }
             Action::Inject { app_sync } => {
                 state.injected += 1;
@@ -388,16 +442,33 @@ impl Model for AppSyncModel {
                     sender: Sender::NonMember,
                     epoch: state.group_epoch,
                     proposal: Proposal::AppSync(app_sync),
+                    branch: state.group_branch,
                 };
-                delivery::append(&self.rules, &mut state, msg);
+                delivery::append(&self.group_rules, &mut state, msg);
             }
             Action::Forge { forgery } => {
                 state.forged += 1;
-                let commit = self.forge(&state, forgery);
-                delivery::append(&self.rules, &mut state, Message::Commit(commit));
+                if !self.may_send(&state) {
+                    return None;
+                }
+                let mut commit = self.forge(&state, forgery);
+                commit.id = delivery::next_commit_id(&self.cfg, &mut state);
+                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
             }
             Action::Deliver { member } => {
-                delivery::deliver(&self.rules, &self.correct, &mut state, member as usize)
+                let at = state.unseen(member as usize).next()?;
+                let rules = self.cfg.rules_of(member);
+                delivery::deliver(&rules, &self.correct, &mut state, member as usize, at)
+            }
+            Action::DeliverAt { member, at } => {
+                let rules = self.cfg.rules_of(member);
+                delivery::deliver(
+                    &rules,
+                    &self.correct,
+                    &mut state,
+                    member as usize,
+                    at as usize,
+                )
             }
         }
         delivery::normalize(&mut state);

@@ -4,7 +4,7 @@
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
 //! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
-//! `deliver(m2)`.
+//! `deliver(m2)` `deliver(m2,@3)` (log position 3, out of order).
 
 use crate::compact::ByValue;
 use crate::config::AppSyncConfig;
@@ -38,6 +38,7 @@ impl fmt::Display for Action {
             Action::Inject { app_sync } => write!(f, "inject({app_sync})"),
             Action::Forge { forgery } => write!(f, "forge(adv,{forgery})"),
             Action::Deliver { member } => write!(f, "deliver(m{member})"),
+            Action::DeliverAt { member, at } => write!(f, "deliver(m{member},@{at})"),
         }
     }
 }
@@ -115,8 +116,14 @@ fn parse(s: &str) -> Option<Action> {
             };
             Action::Forge { forgery }
         }
-        "deliver" => Action::Deliver {
-            member: member(args)?,
+        "deliver" => match args.split_once(',') {
+            None => Action::Deliver {
+                member: member(args)?,
+            },
+            Some((m, at)) => Action::DeliverAt {
+                member: member(m)?,
+                at: at.strip_prefix('@')?.parse().ok()?,
+            },
         },
         _ => return None,
     })

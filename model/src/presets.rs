@@ -4,7 +4,7 @@
 //! benches and the READMEs all name presets from here; the state counts they
 //! reach are pinned in `tests/model.rs`.
 
-use crate::config::{AppSyncConfig, DeliveryPolicy};
+use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};
 use crate::semantics::{Faults, GcePolicy, UnknownIdPolicy};
 
 /// A named configuration.
@@ -29,7 +29,16 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 6] = [DEFAULT, ADVERSARIAL, CREATE_ORDER, LARGE, FULL, RANDOM];
+pub static PRESETS: [Preset; 8] = [
+    DEFAULT,
+    ADVERSARIAL,
+    CREATE_ORDER,
+    UNORDERED,
+    SEQUENCER,
+    LARGE,
+    FULL,
+    RANDOM,
+];
 
 /// The preset named `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Preset> {
@@ -60,6 +69,8 @@ pub const DEFAULT: Preset = Preset {
         unknown_id: UnknownIdPolicy::Reject,
         gce: GcePolicy::MayRewrite,
         faults: Faults::default(),
+        faulty_member: None,
+        retry: RetryPolicy::StaleRetry,
     },
 };
 
@@ -96,6 +107,37 @@ pub const CREATE_ORDER: Preset = Preset {
         by_value_unknown_ids: true,
         external_proposals: 0,
         unknown_id: UnknownIdPolicy::Create,
+        ..DEFAULT.config()
+    },
+};
+
+/// Each member takes its messages in its own order: commits arrive before
+/// their proposals (and are retried), and two commits of one epoch fork the
+/// group. Small enough to replay every transition on mls-rs, which must
+/// refuse an early commit without change and give forked members different
+/// keys.
+pub const UNORDERED: Preset = Preset {
+    name: "unordered",
+    purpose: "2 members, 2 ids, 1 epoch, no external sender, an unordered delivery \
+              service: early commits retried, forks",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        external_proposals: 0,
+        delivery: DeliveryPolicy::Unordered,
+        ..DEFAULT.config()
+    },
+};
+
+/// The default with a sequencer: no two commits race for an epoch, yet the
+/// lost update remains (it comes from re-sending an update computed from an
+/// old read, not from the race).
+pub const SEQUENCER: Preset = Preset {
+    name: "sequencer",
+    purpose: "the default with a sequencer (first commit per epoch wins, late ones refused)",
+    main_job: true,
+    config: || AppSyncConfig {
+        delivery: DeliveryPolicy::Sequencer,
         ..DEFAULT.config()
     },
 };
@@ -165,6 +207,11 @@ impl AppSyncConfig {
     /// The [`CREATE_ORDER`] preset.
     pub fn create_order() -> Self {
         CREATE_ORDER.config()
+    }
+
+    /// The [`UNORDERED`] preset.
+    pub fn unordered() -> Self {
+        UNORDERED.config()
     }
 
     /// The [`LARGE`] preset.

@@ -12,6 +12,7 @@ use crate::state::{Ghost, Message, Outcome, State};
 use stateright::Property;
 
 pub const AGREEMENT: &str = "agreement";
+pub const NO_FORK: &str = "no fork";
 pub const NO_INVALID_LIST_APPLIED: &str = "no invalid proposal list applied";
 pub const FORGED_COMMITS_REJECTED: &str = "forged commits rejected";
 pub const AUTHENTICITY: &str = "authenticity";
@@ -71,6 +72,16 @@ fn needs(present: bool, what: &'static str) -> Option<&'static str> {
     (!present).then_some(what)
 }
 
+/// The excuse of agreement, no fork and convergence without an ordering
+/// delivery service: RFC 9420 leaves ordering commits to the delivery
+/// service, and AppSync inherits that.
+fn forks(cfg: &AppSyncConfig) -> Option<&'static str> {
+    (cfg.delivery == DeliveryPolicy::Unordered).then_some(
+        "without a delivery service that orders commits, two commits of one epoch reach \
+         members in different orders and the group forks (RFC 9420 leaves ordering to the DS)",
+    )
+}
+
 fn needs_adversary(cfg: &AppSyncConfig) -> Option<&'static str> {
     needs(cfg.forgeries > 0, "needs an adversary")
 }
@@ -79,7 +90,14 @@ fn needs_adversary(cfg: &AppSyncConfig) -> Option<&'static str> {
 /// witnesses.
 pub fn all() -> Vec<Claim> {
     vec![
-        Claim::plain(Property::always(AGREEMENT, agreement)),
+        Claim {
+            property: Property::always(AGREEMENT, agreement),
+            excuse: forks,
+        },
+        Claim {
+            property: Property::always(NO_FORK, no_fork),
+            excuse: forks,
+        },
         Claim::plain(Property::always(
             NO_INVALID_LIST_APPLIED,
             |_: &M, s: &State| !s.ghost.has(Ghost::INVALID_LIST_APPLIED),
@@ -95,7 +113,10 @@ pub fn all() -> Vec<Claim> {
             COMMITTED_APP_SYNC_VISIBLE,
             |_: &M, s: &State| !s.ghost.has(Ghost::COMMITTED_APP_SYNC_INVISIBLE),
         )),
-        Claim::plain(Property::always(CONVERGENCE, convergence)),
+        Claim {
+            property: Property::always(CONVERGENCE, convergence),
+            excuse: forks,
+        },
         Claim {
             property: Property::always(ONLY_APP_SYNC_WRITES, |_: &M, s: &State| {
                 !s.ghost.has(Ghost::WRITE_WITHOUT_APP_SYNC)
@@ -223,6 +244,18 @@ fn agreement(_: &M, s: &State) -> bool {
         s.members
             .iter()
             .all(|b| a.epoch != b.epoch || a.application_states == b.application_states)
+    })
+}
+
+/// Members in one epoch hold the same keys: they applied the same commits.
+/// The model names a member's keys by its epoch and the id of the last commit
+/// it applied (its branch); two branches in one epoch are a fork, which MLS
+/// itself cannot heal (the two sides cannot read each other's messages).
+fn no_fork(_: &M, s: &State) -> bool {
+    s.members.iter().all(|a| {
+        s.members
+            .iter()
+            .all(|b| a.epoch != b.epoch || a.branch == b.branch)
     })
 }
 

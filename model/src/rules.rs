@@ -41,6 +41,7 @@ pub fn r3_known_application_id(
     match rules.unknown_id {
         _ if !in_range => Err(Reason::UnknownApplicationId),
         UnknownIdPolicy::Create => Ok(()),
+        UnknownIdPolicy::Reject if rules.faults.accept_unknown_id => Ok(()),
         UnknownIdPolicy::Reject if states.get(app_sync.application_id).is_some() => Ok(()),
         UnknownIdPolicy::Reject => Err(Reason::UnknownApplicationId),
     }
@@ -63,7 +64,7 @@ pub fn r3_apply_app_sync(states: &mut ApplicationStates, app_sync: &AppSync, rul
     } = *app_sync;
     if states.get(application_id).is_some() {
         states.replace(application_id, new_state);
-    } else if rules.unknown_id == UnknownIdPolicy::Create {
+    } else if rules.unknown_id == UnknownIdPolicy::Create || rules.faults.accept_unknown_id {
         states.append(application_id, new_state);
     }
 }

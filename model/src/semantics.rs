@@ -115,10 +115,16 @@ pub enum Reason {
     /// produce (real mls-rs: confirmation tag mismatch).
     StateMismatch,
     WrongEpoch,
+    /// A commit names a proposal by reference that the member has not
+    /// received (only when the delivery service does not order messages).
+    UnknownProposal,
+    /// A message from another branch of a forked group: same epoch, other
+    /// keys, so its membership tag or AEAD fails.
+    AuthenticationFailure,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 10] = [
         Reason::AppSyncWithGce,
         Reason::DuplicateApplicationId,
         Reason::UnknownApplicationId,
@@ -127,6 +133,8 @@ impl Reason {
         Reason::GceChangesApplicationStates,
         Reason::StateMismatch,
         Reason::WrongEpoch,
+        Reason::UnknownProposal,
+        Reason::AuthenticationFailure,
     ];
 }
 
@@ -162,6 +170,15 @@ pub struct Faults {
     pub skip_sender_check: bool,
     /// Skip R10: accept a GCE that makes `application_states` ill-formed.
     pub accept_ill_formed_states: bool,
+    /// Apply what the member computes even when it differs from what the
+    /// committer claims (a member that does not check the confirmation tag).
+    pub skip_confirmation: bool,
+    /// As a committer, send AppSyncs without applying them to its own next
+    /// GroupContext (its claimed state stays the old one).
+    pub committer_skips_apply: bool,
+    /// Skip R3's validity half under the "reject" reading: an unknown id is
+    /// accepted and its entry created.
+    pub accept_unknown_id: bool,
 }
 
 /// Everything a member's rules depend on besides the message itself.

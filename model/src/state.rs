@@ -5,8 +5,10 @@
 //! [`symmetry`](crate::symmetry)).
 
 use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
-use crate::rules::{r3_known_application_id, r7_authorized_sender, validate};
-use crate::semantics::{AppSync, ApplicationState, Item, MAX_IDS, Proposal, Reason, Rules, Sender};
+use crate::semantics::{
+    AppSync, ApplicationState, GcePolicy, Item, MAX_IDS, Proposal, Reason, Rules, Sender,
+    UnknownIdPolicy,
+};
 
 /// The invalid commit kinds the adversary forges.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,6 +56,11 @@ pub struct Commit {
     pub claimed: ApplicationStates,
     /// Set on adversary commits: which rule they break.
     pub forgery: Option<Forgery>,
+    /// Which commit this is, and the commit the committer's epoch came from
+    /// (its branch). Only an unordered delivery service can fork the group,
+    /// so only then are they counted; otherwise both stay 0.
+    pub id: u8,
+    pub parent: u8,
 }
 
 impl Commit {
@@ -86,6 +93,8 @@ pub enum Message {
         sender: Sender,
         epoch: u8,
         proposal: Proposal,
+        /// The sender's branch (see [`Commit::parent`]).
+        branch: u8,
     },
     Commit(Commit),
 }
@@ -125,8 +134,15 @@ pub struct Member {
     pub cache: ProposalSet,
     /// A commit of ours is in the DS log and not yet processed by us.
     pub pending: bool,
-    /// Position of the next message for us in the DS log.
+    /// Position of the first message in the DS log we have not processed.
     pub cursor: u8,
+    /// Positions after `cursor` we have already processed (our own
+    /// proposals, and messages taken out of order): bit `p` is position `p`.
+    pub seen_ahead: u64,
+    /// The id of the last commit we applied (0: the group's creation): with
+    /// the epoch, which keys we hold. Two members in one epoch on different
+    /// branches are a fork.
+    pub branch: u8,
     pub last: Outcome,
     pub intent: Option<Intent>,
 }
@@ -154,8 +170,10 @@ impl Ghost {
     }
 
     /// Ghost audit of one commit application by an honest member: sets the
-    /// bit of every guarantee it breaks, judged by our rules without faults
-    /// (`correct`), so that a faulty member's own rules cannot excuse it.
+    /// bit of every guarantee it breaks. It judges by the draft's text
+    /// directly ([`list_breaks_the_draft`], [`may_write`]), never by the rule
+    /// functions of `rules.rs` it is there to judge, so that a mistake in
+    /// one of those is not copied into the property.
     pub(crate) fn audit(
         &mut self,
         list: &ProposalList,
@@ -164,35 +182,100 @@ impl Ghost {
         new: &ApplicationStates,
         correct: &Rules,
     ) {
-        if validate(list, old, correct).is_err() {
+        if list_breaks_the_draft(list, old, correct) {
             self.0 |= Ghost::INVALID_LIST_APPLIED;
         }
         if commit.forgery.is_some() {
             self.0 |= Ghost::FORGED_COMMIT_APPLIED;
         }
-        let initial = ApplicationStates::initial(correct.application_ids);
+        let lone_gce = list.app_syncs().next().is_none()
+            && list
+                .as_slice()
+                .iter()
+                .any(|i| matches!(i.proposal, Proposal::Gce));
         for id in 1..=MAX_IDS as u8 {
             let after = new.get(id);
-            let writes = list.app_syncs().filter(|(_, a)| a.application_id == id);
-            if old.get(id) != after {
-                if writes.clone().next().is_none() {
-                    self.0 |= Ghost::WRITE_WITHOUT_APP_SYNC;
-                }
-                let authorized = writes.clone().any(|(sender, a)| {
-                    r7_authorized_sender(sender, correct).is_ok() && Some(a.new_state) == after
-                });
-                if !(after.is_none() || after == initial.get(id) || authorized) {
-                    self.0 |= Ghost::UNAUTHENTIC_VALUE;
-                }
+            // The AppSync that decides the id's value: the last one for it.
+            let last = list
+                .app_syncs()
+                .filter(|(_, a)| a.application_id == id)
+                .last();
+            if old.get(id) != after && last.is_none() {
+                self.0 |= Ghost::WRITE_WITHOUT_APP_SYNC;
             }
-            if let Some((_, last)) = writes.last()
-                && r3_known_application_id(old, &last, correct).is_ok()
-                && after != Some(last.new_state)
+            // Provenance: the value an id holds after the commit came from
+            // the AppSync that decided it, from a member's GroupContext-
+            // Extensions rewrite, or was already there. Anything else, or an
+            // AppSync from a writer the draft does not allow, is unauthentic,
+            // whatever the value (a reset to the initial value included).
+            let authentic = old.get(id) == after
+                || match last {
+                    Some((sender, a)) => may_write(sender) && Some(a.new_state) == after,
+                    None => lone_gce,
+                };
+            if !authentic {
+                self.0 |= Ghost::UNAUTHENTIC_VALUE;
+            }
+            // A committed AppSync for an id the list may name must show.
+            let nameable =
+                |id| old.get(id).is_some() || correct.unknown_id == UnknownIdPolicy::Create;
+            if let Some((_, a)) = last
+                && nameable(id)
+                && after != Some(a.new_state)
             {
                 self.0 |= Ghost::COMMITTED_APP_SYNC_INVISIBLE;
             }
         }
     }
+}
+
+/// Who may change the state, read from the draft: "Only group members and
+/// authorized external senders can change the state" (R7, R9).
+fn may_write(sender: Sender) -> bool {
+    matches!(sender, Sender::Member(_) | Sender::External)
+}
+
+/// Whether `list` breaks one of the draft's validity sentences, judged from
+/// the list as a whole (counts and kinds), independently of `rules.rs`:
+/// an AppSync from someone who may not write; an AppSync next to a
+/// GroupContextExtensions proposal; two AppSyncs for one id; an AppSync for
+/// an id without an entry (under the "reject" reading); a
+/// GroupContextExtensions proposal with an ill-formed list (R10); and, under
+/// the stricter GCE variant, a lone GCE that changes the state.
+pub(crate) fn list_breaks_the_draft(
+    list: &ProposalList,
+    old: &ApplicationStates,
+    correct: &Rules,
+) -> bool {
+    let items = list.as_slice();
+    let app_syncs: Vec<(Sender, AppSync)> = list.app_syncs().collect();
+    let gces = items
+        .iter()
+        .filter(|i| matches!(i.proposal, Proposal::Gce | Proposal::IllFormedGce(_)))
+        .count();
+    let ill_formed = items
+        .iter()
+        .any(|i| matches!(i.proposal, Proposal::IllFormedGce(_)));
+    let repeated = app_syncs.iter().enumerate().any(|(i, (_, a))| {
+        app_syncs[..i]
+            .iter()
+            .any(|(_, b)| b.application_id == a.application_id)
+    });
+    let unknown = correct.unknown_id == UnknownIdPolicy::Reject
+        && app_syncs
+            .iter()
+            .any(|(_, a)| old.get(a.application_id).is_none());
+    let initial = ApplicationStates::initial(correct.application_ids);
+    let strict_rewrite = correct.gce == GcePolicy::MustNotChange
+        && gces > 0
+        && app_syncs.is_empty()
+        && *old != initial;
+    items.iter().any(|i| !may_write(i.sender))
+        || (gces > 0 && !app_syncs.is_empty())
+        || repeated
+        || unknown
+        || ill_formed
+        || strict_rewrite
 }
 
 /// The whole system.
@@ -207,6 +290,9 @@ pub struct State {
     /// (the harness keeps their clients in sync by feeding them the DS log).
     pub group_epoch: u8,
     pub group_states: ApplicationStates,
+    pub group_branch: u8,
+    /// Commits sent so far (their ids), counted under unordered delivery only.
+    pub commits: u8,
     /// External proposals sent so far, and the epoch of the last one.
     pub external_sent: u8,
     pub external_last_epoch: Option<u8>,
@@ -216,9 +302,15 @@ pub struct State {
 }
 
 impl State {
-    /// The next message `member` will process, if any.
+    /// The next message `member` will process in order, if any.
     pub fn next_message(&self, member: usize) -> Option<&Message> {
         self.log.get(self.members[member].cursor as usize)
+    }
+
+    /// Log positions `member` has not processed yet, in log order.
+    pub fn unseen(&self, member: usize) -> impl Iterator<Item = usize> + '_ {
+        let m = &self.members[member];
+        (m.cursor as usize..self.log.len()).filter(move |&p| m.seen_ahead & (1 << p) == 0)
     }
 
     /// Proposal messages not yet delivered to everyone.

@@ -45,10 +45,12 @@ impl Rewrite<MemberId> for Message {
                 sender: Sender::Member(m),
                 epoch,
                 proposal,
+                branch,
             } => Message::Proposal {
                 sender: Sender::Member(plan.rewrite(&MemberId(m)).0),
                 epoch,
                 proposal,
+                branch,
             },
             Message::Proposal { .. } => *self,
             Message::Commit(c) => Message::Commit(Commit {
@@ -113,6 +115,8 @@ impl Representative for State {
                     m.application_states,
                     m.pending,
                     m.cursor,
+                    m.seen_ahead,
+                    m.branch,
                     m.last,
                     m.intent,
                     m.cache.member_block(i),

@@ -2,7 +2,7 @@
 //! open-question variants, seeded faults, and `validate` (paths and replay
 //! are in `paths.rs`).
 
-use appsync_model::presets::PRESETS;
+use appsync_model::presets::{self, PRESETS};
 use appsync_model::properties::{self, *};
 use appsync_model::*;
 use stateright::{Checker, Expectation, Model};
@@ -100,6 +100,40 @@ const CREATE_ORDER_WITNESSES: [&str; 3] = [
     TWO_APP_SYNCS_APPLIED,
     CONCURRENT_COMMITS_ONE_WINS,
 ];
+
+const UNORDERED_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
+
+/// Without an ordering delivery service the group forks: agreement, "no fork"
+/// and convergence fail (the expected finding), everything else holds.
+#[test]
+fn unordered_delivery_forks_the_group() {
+    for (symmetry, expected) in [(false, 1_689), (true, 838)] {
+        let (unique, found) = check(AppSyncConfig::unordered(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(
+            violated(&found),
+            set(&[AGREEMENT, NO_FORK, CONVERGENCE]),
+            "symmetry={symmetry}"
+        );
+        for w in UNORDERED_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
+
+const SEQUENCER_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, EXTERNAL_APP_SYNC_APPLIED];
+
+/// The sequencer rules out two commits in one epoch, not the lost update.
+#[test]
+fn sequencer_config_still_loses_updates() {
+    let (unique, found) = check(presets::SEQUENCER.config(), false);
+    assert_eq!(unique, 15_691);
+    assert_eq!(violated(&found), set(&[NO_LOST_UPDATE]));
+    assert!(!found.contains(CONCURRENT_COMMITS_ONE_WINS));
+    for w in SEQUENCER_WITNESSES {
+        assert!(found.contains(w), "missing witness {w}");
+    }
+}
 
 /// The list-order preset: one commit may create two entries, the higher id
 /// first; the list keeps that order and every `always` property but
@@ -218,10 +252,12 @@ fn validate_reports_typed_errors() {
 }
 
 /// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 3] = [
+const MAIN_JOB: [(&str, &[&str]); 5] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
     ("create-order", &CREATE_ORDER_WITNESSES),
+    ("unordered", &UNORDERED_WITNESSES),
+    ("sequencer", &SEQUENCER_WITNESSES),
 ];
 
 /// Together the main job's presets reach every `sometimes` witness.
@@ -283,69 +319,137 @@ fn open_question_variants() {
     }
 }
 
-/// Each seeded fault is caught by the property guarding its rule.
+/// A seeded fault, where it sits, and the properties it must violate.
+struct SeededFault {
+    faults: Faults,
+    /// The one faulty member, or every member.
+    member: Option<u8>,
+    base: AppSyncConfig,
+    violates: &'static [&'static str],
+}
+
+fn all_faults_but(set: impl Fn(&mut Faults)) -> Faults {
+    let mut faults = Faults::default();
+    set(&mut faults);
+    faults
+}
+
+/// Each seeded fault is caught by the property guarding its rule, and the
+/// same configuration without it is clean. Faults of one member only are
+/// what breaks agreement, convergence and "no fork": a fault in every
+/// member at once is applied alike by everyone.
 #[test]
 fn seeded_faults_are_caught() {
-    let cases: [(Faults, AppSyncConfig, &[&str]); 5] = [
-        (
-            Faults {
-                accept_ill_formed_states: true,
-                ..Faults::default()
-            },
-            AppSyncConfig::adversarial(),
-            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
-        ),
-        (
-            Faults {
-                accept_app_sync_with_gce: true,
-                ..Faults::default()
-            },
-            AppSyncConfig::adversarial(),
-            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
-        ),
-        (
-            Faults {
-                accept_duplicate_ids: true,
-                ..Faults::default()
-            },
-            AppSyncConfig::adversarial(),
-            &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
-        ),
-        (
-            Faults {
-                skip_apply: true,
-                ..Faults::default()
-            },
-            AppSyncConfig::default(),
-            &[COMMITTED_APP_SYNC_VISIBLE],
-        ),
-        (
-            Faults {
-                skip_sender_check: true,
-                ..Faults::default()
-            },
-            AppSyncConfig::adversarial(),
-            &[AUTHENTICITY, NO_INVALID_LIST_APPLIED],
-        ),
+    let cases = [
+        SeededFault {
+            faults: all_faults_but(|f| f.accept_ill_formed_states = true),
+            member: None,
+            base: AppSyncConfig::adversarial(),
+            violates: &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        },
+        SeededFault {
+            faults: all_faults_but(|f| f.accept_app_sync_with_gce = true),
+            member: None,
+            base: AppSyncConfig::adversarial(),
+            violates: &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        },
+        SeededFault {
+            faults: all_faults_but(|f| f.accept_duplicate_ids = true),
+            member: None,
+            base: AppSyncConfig::adversarial(),
+            violates: &[FORGED_COMMITS_REJECTED, NO_INVALID_LIST_APPLIED],
+        },
+        SeededFault {
+            faults: all_faults_but(|f| f.skip_apply = true),
+            member: None,
+            base: AppSyncConfig::default(),
+            violates: &[COMMITTED_APP_SYNC_VISIBLE],
+        },
+        SeededFault {
+            faults: all_faults_but(|f| f.skip_sender_check = true),
+            member: None,
+            base: AppSyncConfig::adversarial(),
+            violates: &[AUTHENTICITY, NO_INVALID_LIST_APPLIED],
+        },
+        // One receiver skips applying: it rejects the commit (its state does
+        // not match the committer's) and stays behind.
+        SeededFault {
+            faults: all_faults_but(|f| f.skip_apply = true),
+            member: Some(1),
+            base: AppSyncConfig::default(),
+            violates: &[CONVERGENCE],
+        },
+        // ... and if it does not check the confirmation tag either, it moves
+        // on with other state than everyone else.
+        SeededFault {
+            faults: all_faults_but(|f| {
+                f.skip_apply = true;
+                f.skip_confirmation = true;
+            }),
+            member: Some(1),
+            base: AppSyncConfig::default(),
+            violates: &[AGREEMENT, COMMITTED_APP_SYNC_VISIBLE],
+        },
+        // A committer that does not apply its own AppSyncs moves into an
+        // epoch nobody else accepts: the next honest commit forks the group.
+        SeededFault {
+            faults: all_faults_but(|f| f.committer_skips_apply = true),
+            member: Some(0),
+            base: AppSyncConfig::default(),
+            violates: &[NO_FORK, CONVERGENCE],
+        },
+        // One receiver that accepts an unknown id (and trusts what it
+        // computes) creates the entry the forged commit names.
+        SeededFault {
+            faults: all_faults_but(|f| {
+                f.accept_unknown_id = true;
+                f.skip_confirmation = true;
+            }),
+            member: Some(1),
+            base: AppSyncConfig::adversarial(),
+            violates: &[KNOWN_IDS_ONLY, NO_INVALID_LIST_APPLIED, AGREEMENT],
+        },
     ];
-    for (faults, base, expected) in cases {
-        let (_, found) = check(
-            AppSyncConfig {
-                faults,
-                ..base.clone()
-            },
-            false,
+    let mut caught = BTreeSet::new();
+    for case in cases {
+        let cfg = AppSyncConfig {
+            faults: case.faults,
+            faulty_member: case.member,
+            ..case.base.clone()
+        };
+        let (_, found) = check(cfg, false);
+        println!(
+            "{:?} in {:?}: violated {:?}",
+            case.faults,
+            case.member,
+            violated(&found)
         );
-        println!("{faults:?}: violated {:?}", violated(&found));
-        for p in expected {
-            assert!(found.contains(p), "{faults:?} not caught by {p}");
+        for p in case.violates {
+            assert!(
+                found.contains(p),
+                "{:?} in {:?} not caught by {p}",
+                case.faults,
+                case.member
+            );
+            caught.insert(*p);
         }
         // The same configuration without the fault is clean.
-        let (_, clean) = check(base, false);
-        for p in expected {
+        let (_, clean) = check(case.base, false);
+        for p in case.violates {
             assert!(!clean.contains(p), "{p} fails without a fault");
         }
     }
+    // Every `always` property but the expected findings is shown able to
+    // fail by some fault; "only AppSync writes" and "no lost update" fail in
+    // fault-free configurations (the open-question variants, the default).
+    let always = named(Expectation::Always);
+    let findings = set(&[ONLY_APP_SYNC_WRITES, NO_LOST_UPDATE]);
+    let missing: Vec<&str> = always
+        .difference(&caught)
+        .filter(|p| !findings.contains(*p))
+        .copied()
+        .collect();
+    assert!(missing.is_empty(), "no seeded fault violates {missing:?}");
 }
 
 /// The sequencer refuses the second commit of an epoch: no race, same guarantees.

@@ -4,7 +4,7 @@
 //! table of presets (`appsync_model::presets::PRESETS`).
 
 use appsync_model::presets::{self, PRESETS, Preset};
-use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, UnknownIdPolicy};
+use appsync_model::{AppSyncConfig, DeliveryPolicy, GcePolicy, RetryPolicy, UnknownIdPolicy};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
@@ -30,10 +30,23 @@ pub enum GceArg {
 /// The delivery service's commit policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DeliveryArg {
-    /// Forward every commit; members apply the first valid one per epoch.
+    /// Ordered: one total order for everyone; members apply the first valid
+    /// commit per epoch.
+    #[value(alias = "ordered")]
     Relay,
     /// Accept only the first commit per epoch.
     Sequencer,
+    /// Each member takes its messages in its own order (forks possible).
+    Unordered,
+}
+
+/// What applications do with an update that missed its epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RetryArg {
+    /// Re-send the value computed from the state read the first time.
+    Stale,
+    /// Read the state again before re-sending.
+    ReRead,
 }
 
 /// The `--preset` values: the names in the model's table of presets, each
@@ -92,6 +105,9 @@ pub struct ConfigArgs {
     /// The delivery service's commit policy.
     #[arg(long, value_enum)]
     pub delivery: Option<DeliveryArg>,
+    /// How applications re-send an update that missed its epoch.
+    #[arg(long, value_enum)]
+    pub retry: Option<RetryArg>,
 }
 
 impl ConfigArgs {
@@ -136,6 +152,13 @@ impl ConfigArgs {
             cfg.delivery = match d {
                 DeliveryArg::Relay => DeliveryPolicy::Relay,
                 DeliveryArg::Sequencer => DeliveryPolicy::Sequencer,
+                DeliveryArg::Unordered => DeliveryPolicy::Unordered,
+            };
+        }
+        if let Some(retry) = self.retry {
+            cfg.retry = match retry {
+                RetryArg::Stale => RetryPolicy::StaleRetry,
+                RetryArg::ReRead => RetryPolicy::ReRead,
             };
         }
         cfg

@@ -18,6 +18,8 @@ pub fn reason_class(reason: Reason) -> RejectionReason {
         Reason::InvalidApplicationStates => RejectionReason::InvalidApplicationStates,
         Reason::StateMismatch => RejectionReason::StateMismatch,
         Reason::WrongEpoch => RejectionReason::WrongEpoch,
+        Reason::UnknownProposal => RejectionReason::UnknownProposal,
+        Reason::AuthenticationFailure => RejectionReason::AuthenticationFailure,
         // Model-only variant; `world::supported` refuses it.
         Reason::GceChangesApplicationStates => RejectionReason::Other,
     }
@@ -127,13 +129,16 @@ pub enum Difference {
         /// What the real group shows.
         real: Box<View>,
     },
-    /// Two real members in the same epoch have different epoch
-    /// authenticators (they would derive different keys).
+    /// Two real members in the same epoch hold different keys (epoch
+    /// authenticators) although the model has them on one branch, or the
+    /// same keys although the model has forked them.
     Authenticator {
         /// The members.
         members: (usize, usize),
         /// Their common epoch.
         epoch: u64,
+        /// Whether the model has them on different branches.
+        forked_in_model: bool,
     },
     /// The model takes a step that the implementation refuses, or the
     /// other way round.
@@ -151,19 +156,54 @@ impl fmt::Display for Difference {
                 model,
                 real,
             } => write!(f, "member {member}:\n    model: {model}\n    real:  {real}"),
-            Difference::Authenticator { members, epoch } => write!(
-                f,
-                "members {} and {} are both in epoch {epoch} with different epoch authenticators",
-                members.0, members.1
-            ),
+            Difference::Authenticator {
+                members,
+                epoch,
+                forked_in_model,
+            } => match forked_in_model {
+                false => write!(
+                    f,
+                    "members {} and {} are both in epoch {epoch} with different epoch authenticators",
+                    members.0, members.1
+                ),
+                true => write!(
+                    f,
+                    "members {} and {} are in epoch {epoch} on different branches of a fork in the model, but share one epoch authenticator",
+                    members.0, members.1
+                ),
+            },
             Difference::Step { detail } => f.write_str(detail),
         }
     }
 }
 
-/// Compares every member of `world` with the model's `state`, and checks
-/// that real members in one epoch share one epoch authenticator.
+/// Checks that real members in one epoch share one epoch authenticator
+/// exactly when the model has them on one branch (no fork), then compares
+/// every member of `world` with the model's `state`. Keys first: a member
+/// with the wrong keys explains every later difference.
 pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result<(), Difference> {
+    let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
+        .members
+        .iter()
+        .enumerate()
+        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
+        .collect();
+    for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
+        for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
+            if epoch_i != epoch_j {
+                continue;
+            }
+            let forked_in_model = state.members[i].branch != state.members[j].branch;
+            let same_keys = auth_i.is_some() && auth_i == auth_j;
+            if same_keys == forked_in_model {
+                return Err(Difference::Authenticator {
+                    members: (i, j),
+                    epoch: *epoch_i,
+                    forked_in_model,
+                });
+            }
+        }
+    }
     for m in 0..world.members.len() {
         let expected = model_view(model, state, m);
         let actual = real_view(world, m);
@@ -173,22 +213,6 @@ pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result
                 model: Box::new(expected),
                 real: Box::new(actual),
             });
-        }
-    }
-    let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
-        .members
-        .iter()
-        .enumerate()
-        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
-        .collect();
-    for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
-        for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
-            if epoch_i == epoch_j && (auth_i != auth_j || auth_i.is_none()) {
-                return Err(Difference::Authenticator {
-                    members: (i, j),
-                    epoch: *epoch_i,
-                });
-            }
         }
     }
     Ok(())

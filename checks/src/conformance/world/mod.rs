@@ -102,9 +102,35 @@ impl fmt::Display for Observed {
 #[derive(Clone)]
 struct Entry {
     message: MlsMessage,
-    /// The honest member that sent it (its own proposals are not delivered
-    /// back to it, as in the model).
-    proposer: Option<usize>,
+}
+
+/// What one member has processed of the delivery service's log: everything
+/// before `cursor`, and the positions in `ahead` (its own proposals, and
+/// messages taken out of order). Positions are absolute in the real log.
+#[derive(Clone, Debug, Default)]
+struct Queue {
+    cursor: usize,
+    ahead: std::collections::BTreeSet<usize>,
+}
+
+impl Queue {
+    fn mark_processed(&mut self, at: usize) {
+        if at != self.cursor {
+            self.ahead.insert(at);
+            return;
+        }
+        self.cursor += 1;
+        while self.ahead.remove(&self.cursor) {
+            self.cursor += 1;
+        }
+    }
+
+    /// The first position at or after the cursor not yet processed.
+    fn first_unprocessed(&self) -> usize {
+        (self.cursor..)
+            .find(|p| !self.ahead.contains(p))
+            .unwrap_or(self.cursor)
+    }
 }
 
 /// Everything real, cloned at every branch of the exhaustive search (mls-rs
@@ -127,8 +153,10 @@ pub struct RealWorld {
     external: Option<Arc<ExternalSender>>,
     /// The non-member that tries to join by external commit with an AppSync.
     outsider: Arc<Client>,
+    /// Every message the DS ever took, in its order (never trimmed).
     log: Vec<Entry>,
-    cursors: Vec<usize>,
+    /// Per member, what of the log it has processed.
+    queues: Vec<Queue>,
     /// The real epoch of model epoch 0 (the group's creation and the Add
     /// commit come first).
     pub base_epoch: u64,
@@ -224,7 +252,7 @@ impl RealWorld {
         Ok(Self {
             last: vec![Observed::Nothing; members.len()],
             last_error: vec![None; members.len()],
-            cursors: vec![0; members.len()],
+            queues: vec![Queue::default(); members.len()],
             newest: members[0].clone(),
             members,
             adversary,

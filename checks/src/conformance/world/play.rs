@@ -10,7 +10,7 @@ use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
 use mls_appsync::forge::{ForgedCommit, external_commit_with_app_sync, forge_custom_commit};
 use mls_appsync::proposal::to_custom_proposal;
-use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState};
+use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState, RejectionReason};
 
 use super::{Entry, Observed, RealWorld, WorldError, blob, initial_states, mls};
 
@@ -135,7 +135,12 @@ impl RealWorld {
                     .map_err(|e| WorldError::Forge(format!("forge {forgery:?}: {e}")))?;
                 self.append(message, None, true);
             }
-            Action::Deliver { member } => self.deliver(member as usize)?,
+            Action::Deliver { member } => self.deliver(member as usize, None)?,
+            Action::DeliverAt { member, at } => {
+                // The model's log is the suffix of ours it has not trimmed.
+                let offset = self.log.len() - before.log.len();
+                self.deliver(member as usize, Some(offset + at as usize))?
+            }
         }
         Ok(())
     }
@@ -161,27 +166,32 @@ impl RealWorld {
             // rejected; that is all the adversary needs.
             let _ = adversary.process(message.clone());
         }
-        self.log.push(Entry { message, proposer });
+        let position = self.log.len();
+        self.log.push(Entry { message });
+        // The DS does not send a member its own proposal back.
+        if let Some(p) = proposer {
+            self.queues[p].mark_processed(position);
+        }
     }
 
-    /// Member `m` processes the next message of its queue (skipping its own
-    /// proposals, which the DS does not send back).
-    fn deliver(&mut self, m: usize) -> Result<(), WorldError> {
-        while self
-            .log
-            .get(self.cursors[m])
-            .is_some_and(|e| e.proposer == Some(m))
-        {
-            self.cursors[m] += 1;
-        }
+    /// Member `m` processes the message at absolute log position `at` (its
+    /// first unprocessed one when `None`). A commit that names a proposal the
+    /// member does not have (`UnknownProposal`) stays in its queue, to be
+    /// retried, as the model's member keeps it.
+    fn deliver(&mut self, m: usize, at: Option<usize>) -> Result<(), WorldError> {
+        let at = at.unwrap_or_else(|| self.queues[m].first_unprocessed());
         let entry = self
             .log
-            .get(self.cursors[m])
-            .ok_or_else(|| WorldError::Setup(format!("member {m} has nothing to deliver")))?
+            .get(at)
+            .ok_or_else(|| WorldError::Setup(format!("member {m} has nothing at {at}")))?
             .message
             .clone();
-        self.cursors[m] += 1;
-        (self.last[m], self.last_error[m]) = match self.members[m].process(entry) {
+        let outcome = self.members[m].process(entry);
+        let keep = matches!(&outcome, Err(r) if r.reason == RejectionReason::UnknownProposal);
+        if !keep {
+            self.queues[m].mark_processed(at);
+        }
+        (self.last[m], self.last_error[m]) = match outcome {
             Ok(_) => (Observed::Accepted, None),
             Err(rejected) => (
                 Observed::Rejected(rejected.reason),
