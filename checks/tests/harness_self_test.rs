@@ -133,3 +133,18 @@ fn random_conformance_catches_a_fault_and_shrinks_the_trace() {
         Ok(report) => panic!("SkipApply not caught by {report:?}"),
     }
 }
+
+/// Evidence for the README's finding on R5's order: with every AppSync
+/// naming an existing id and one AppSync per id, applying a commit's
+/// AppSyncs in reverse order changes nothing the harness can see. Slow
+/// (minutes): `cargo test --release -p appsync-checks --test harness_self_test -- --ignored`.
+#[test]
+#[ignore]
+fn reverse_order_is_invisible_without_creation() {
+    for cfg in [AppSyncConfig::default(), AppSyncConfig::adversarial()] {
+        let report = exhaustive::run(&cfg, &faulty(Fault::ApplyInReverseOrder), |_| {})
+            .unwrap_or_else(|e| panic!("reverse order seen: {e}"));
+        eprintln!("reverse order unseen on {} transitions", report.transitions);
+        assert!(report.transitions > 100_000);
+    }
+}

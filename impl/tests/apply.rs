@@ -265,6 +265,42 @@ fn app_sync_only_commit_has_no_update_path_and_no_gce_on_the_wire() {
     m.assert_agree();
 }
 
+/// R6 the other way: AppSync needs no UpdatePath, but may sit next to one. A
+/// commit that removes a member (which needs a path) and carries an AppSync
+/// is accepted by the remaining members, who agree on the new state.
+#[test]
+fn app_sync_next_to_a_remove_and_its_update_path() {
+    let mut m = group(3, states(&[(1, b"a")]));
+    m.set_wire_format(WireFormatPolicy::Public);
+    let app_sync =
+        mls_appsync::proposal::to_custom_proposal(&AppSync::new(1, b"b".to_vec())).unwrap();
+    let output = m.groups[0]
+        .commit_builder()
+        .remove_member(2)
+        .unwrap()
+        .custom_proposal(app_sync)
+        .build()
+        .unwrap();
+    m.groups[0].apply_pending_commit().unwrap();
+    let message = output.commit_message;
+    assert!(
+        message.commit_path_leaf_node().is_some(),
+        "a Remove carries a path"
+    );
+    let processed = m.groups[1].process(message.clone()).unwrap();
+    assert_eq!(
+        committed(&[processed]),
+        vec![vec![AppSync::new(1, b"b".to_vec())]]
+    );
+    // The removed member learns it is out; it applies nothing after that.
+    let _ = m.groups[2].process(message);
+    m.groups.truncate(2);
+    m.clients.truncate(2);
+    let after = m.assert_agree();
+    assert_eq!(after.states, states(&[(1, b"b")]));
+    assert_eq!(after.members, vec![0, 1]);
+}
+
 #[test]
 fn members_added_later_see_the_current_states() {
     let mut m = group(3, states(&[(1, b"a")]));
