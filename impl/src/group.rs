@@ -6,7 +6,8 @@
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::MlsError;
 use mls_rs::group::proposal::Proposal;
-use mls_rs::group::{CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender};
+use mls_rs::group::{CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender, Sender};
+use mls_rs::mls_rules::ProposalSource;
 use mls_rs::{Group, MlsMessage};
 
 use crate::codec::{AppSync, ApplicationState, CodecError};
@@ -27,6 +28,8 @@ pub enum Processed {
         committer: u32,
         /// The AppSyncs the commit applied, in application order.
         app_syncs: Vec<AppSync>,
+        /// The same AppSyncs with who sent each and how it was carried.
+        carried: Vec<CommittedAppSync>,
     },
     /// A proposal was accepted and cached for a later commit.
     Proposal {
@@ -60,12 +63,35 @@ pub struct AppSyncCommit {
     pub app_syncs: Vec<AppSync>,
 }
 
+/// One AppSync a commit applied: what, who sent it, and whether it came by
+/// reference (a cached proposal) or by value (inside the commit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommittedAppSync {
+    /// The AppSync.
+    pub app_sync: AppSync,
+    /// Who sent it.
+    pub sender: Sender,
+    /// By reference (else by value).
+    pub by_reference: bool,
+}
+
 /// The AppSyncs a processed commit applied, in order.
+pub fn committed_app_syncs(description: &CommitMessageDescription) -> Vec<AppSync> {
+    committed_app_syncs_carried(description)
+        .into_iter()
+        .map(|c| c.app_sync)
+        .collect()
+}
+
+/// The AppSyncs a processed commit applied, in order, each with its sender
+/// and how it was carried.
 ///
 /// `NewEpoch::applied_proposals` also lists the local GroupContextExtensions
 /// proposal that carries the new `application_states`; it never went on the
 /// wire, so it is left out here.
-pub fn committed_app_syncs(description: &CommitMessageDescription) -> Vec<AppSync> {
+pub fn committed_app_syncs_carried(
+    description: &CommitMessageDescription,
+) -> Vec<CommittedAppSync> {
     let new_epoch = match &description.effect {
         CommitEffect::NewEpoch(new_epoch) => new_epoch,
         CommitEffect::Removed { new_epoch, .. } => new_epoch,
@@ -75,7 +101,15 @@ pub fn committed_app_syncs(description: &CommitMessageDescription) -> Vec<AppSyn
         .applied_proposals
         .iter()
         .filter_map(|info| match &info.proposal {
-            Proposal::Custom(custom) if is_app_sync(custom) => decode_app_sync(custom).ok(),
+            Proposal::Custom(custom) if is_app_sync(custom) => {
+                decode_app_sync(custom)
+                    .ok()
+                    .map(|app_sync| CommittedAppSync {
+                        app_sync,
+                        sender: info.sender,
+                        by_reference: matches!(info.source, ProposalSource::ByReference(_)),
+                    })
+            }
             _ => None,
         })
         .collect()

@@ -124,7 +124,7 @@ pub use error::{
     rejection_reason,
 };
 pub use external::ExternalSender;
-pub use group::{AppSyncCommit, AppSyncGroupExt, Processed, Rejected};
+pub use group::{AppSyncCommit, AppSyncGroupExt, CommittedAppSync, Processed, Rejected};
 pub use wrap::{RulesWrapper, Wrapped};
 
 /// mls-rs, re-exported so users get the exact version this crate is built on.

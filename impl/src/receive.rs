@@ -27,7 +27,7 @@ use mls_rs::group::{ContentType, ProposalSender, ReceivedMessage, Sender};
 use mls_rs::{Group, MlsMessage, MlsMessageDescription, WireFormat};
 
 use crate::error::{RejectionReason, rejection_reason};
-use crate::group::{Processed, Rejected, committed_app_syncs};
+use crate::group::{Processed, Rejected, committed_app_syncs_carried};
 use crate::proposal::{decode_app_sync, is_app_sync};
 use crate::rules::arrival_verdict;
 
@@ -91,11 +91,15 @@ fn process_once<C: MlsConfig>(
         error,
     };
     match group.process_incoming_message(message).map_err(reject)? {
-        ReceivedMessage::Commit(description) => Ok(Processed::Commit {
-            epoch: group.current_epoch(),
-            committer: description.committer,
-            app_syncs: committed_app_syncs(&description),
-        }),
+        ReceivedMessage::Commit(description) => {
+            let carried = committed_app_syncs_carried(&description);
+            Ok(Processed::Commit {
+                epoch: group.current_epoch(),
+                committer: description.committer,
+                app_syncs: carried.iter().map(|c| c.app_sync.clone()).collect(),
+                carried,
+            })
+        }
         ReceivedMessage::Proposal(description) => {
             let sender = match description.sender {
                 ProposalSender::Member(index) => Sender::Member(index),

@@ -328,6 +328,10 @@ impl fmt::Debug for ProposalSet {
 #[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ByValue {
     items: [Option<AppSync>; 2],
+    /// A GroupContextExtensions proposal (the initial `application_states`)
+    /// by value after the AppSyncs: a list the send rules must refuse next
+    /// to an AppSync (R4).
+    gce: bool,
 }
 
 impl ByValue {
@@ -337,7 +341,17 @@ impl ByValue {
         for (slot, a) in items.iter_mut().zip(app_syncs) {
             *slot = Some(*a);
         }
-        Self { items }
+        Self { items, gce: false }
+    }
+
+    /// The same AppSyncs plus a GroupContextExtensions proposal by value.
+    pub fn with_gce(self) -> Self {
+        Self { gce: true, ..self }
+    }
+
+    /// Whether a GroupContextExtensions proposal goes by value too.
+    pub fn has_gce(&self) -> bool {
+        self.gce
     }
 
     pub fn iter(&self) -> impl Iterator<Item = AppSync> + '_ {
@@ -348,14 +362,16 @@ impl ByValue {
         self.iter().count()
     }
 
+    /// No proposal by value at all.
     pub fn is_empty(&self) -> bool {
-        self.items[0].is_none()
+        self.items[0].is_none() && !self.gce
     }
 
     /// The same AppSyncs, in the same order, each mapped by `f` (symmetry).
     pub(crate) fn map(&self, f: impl Fn(AppSync) -> AppSync) -> Self {
         Self {
             items: self.items.map(|a| a.map(&f)),
+            gce: self.gce,
         }
     }
 }
@@ -365,6 +381,13 @@ impl fmt::Debug for ByValue {
         f.write_str("[")?;
         for (i, a) in self.iter().enumerate() {
             write!(f, "{}{a}", if i == 0 { "" } else { "," })?;
+        }
+        if self.gce {
+            f.write_str(if self.items[0].is_some() {
+                ",gce"
+            } else {
+                "gce"
+            })?;
         }
         f.write_str("]")
     }

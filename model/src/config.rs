@@ -63,6 +63,12 @@ pub struct AppSyncConfig {
     pub by_value_unknown_ids: bool,
     /// Members may propose GCE by reference.
     pub gce_proposals: bool,
+    /// Honest commits are also offered by-value lists the send rules must
+    /// refuse (AppSync next to GCE, one id twice, an unknown id under the
+    /// "reject" reading): a refused commit is no transition, so the state
+    /// count does not change, but the conformance harness checks that the
+    /// real committer refuses each with the same reason.
+    pub by_value_refusals: bool,
     /// An authorized external sender proposing AppSync, at most this many times
     /// (0 disables it), at most once per epoch.
     pub external_proposals: u8,

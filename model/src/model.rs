@@ -8,8 +8,8 @@ use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};
 use crate::delivery;
 use crate::rules;
 use crate::semantics::{
-    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Rules, Sender, StatesDefect, UnknownIdPolicy,
-    writer_value,
+    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Reason, Rules, Sender, StatesDefect,
+    UnknownIdPolicy, writer_value,
 };
 use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
@@ -53,8 +53,9 @@ pub struct AppSyncModel {
     adversary_rules: Rules,
     /// Ids a member may propose.
     proposable: Vec<u8>,
-    /// Id lists an honest commit may add by value, each in the order it is sent.
-    by_value_choices: Vec<Vec<u8>>,
+    /// Id lists an honest commit may add by value, each in the order it is
+    /// sent, and whether a GroupContextExtensions proposal goes with them.
+    by_value_choices: Vec<(Vec<u8>, bool)>,
 }
 
 impl AppSyncConfig {
@@ -119,6 +120,22 @@ impl AppSyncModel {
             // commit creates two entries, listed in the order applied.
             let (first, second) = (cfg.unknown_id(), cfg.unknown_id() + 1);
             by_value_choices.extend([vec![first], vec![second], vec![second, first]]);
+        }
+        let mut by_value_choices: Vec<(Vec<u8>, bool)> = by_value_choices
+            .into_iter()
+            .map(|ids| (ids, false))
+            .collect();
+        if cfg.by_value_refusals {
+            // Lists an honest committer must refuse to build: an AppSync next
+            // to a GroupContextExtensions proposal (R4), one id twice (R5), an
+            // id without an entry under the "reject" reading (R3).
+            for a in &known {
+                by_value_choices.push((vec![*a], true));
+                by_value_choices.push((vec![*a, *a], false));
+            }
+            if cfg.unknown_id == UnknownIdPolicy::Reject {
+                by_value_choices.push((vec![cfg.unknown_id()], false));
+            }
         }
         Self {
             cfg,
@@ -189,15 +206,7 @@ impl AppSyncModel {
     pub fn build_commit(&self, state: &State, member: usize, by_value: ByValue) -> Option<Commit> {
         let m = &state.members[member];
         let cached: ProposalList = m.cache.iter().collect();
-        let sender = Sender::Member(member as u8);
-        let values: ProposalList = by_value
-            .iter()
-            .map(|a| Item {
-                sender,
-                proposal: Proposal::AppSync(a),
-                by_value: true,
-            })
-            .collect();
+        let values = by_value_list(member as u8, by_value);
         let rules = self.cfg.rules_of(member as u8);
         let list = rules::build_commit(&cached, &values, &m.application_states, &rules).ok()?;
         if list.is_empty() {
@@ -220,12 +229,27 @@ impl AppSyncModel {
             epoch: m.epoch,
             by_reference,
             by_value,
-            gce_by_value: None,
+            gce_by_value: by_value.has_gce().then_some(Proposal::Gce),
             claimed,
             forgery: None,
             id: 0,
             parent: m.branch,
         })
+    }
+
+    /// Why the send rules refuse the commit `member` would build with
+    /// `by_value` (`None` if they build it, or if it would merely be empty).
+    pub fn commit_refusal(
+        &self,
+        state: &State,
+        member: usize,
+        by_value: ByValue,
+    ) -> Option<Reason> {
+        let m = &state.members[member];
+        let cached: ProposalList = m.cache.iter().collect();
+        let values = by_value_list(member as u8, by_value);
+        let rules = self.cfg.rules_of(member as u8);
+        rules::build_commit(&cached, &values, &m.application_states, &rules).err()
     }
 
     /// The adversary's commit of kind `forgery` at the group's newest epoch. It
@@ -268,6 +292,25 @@ impl AppSyncModel {
         }
         commit
     }
+}
+
+/// The proposals `member` adds by value, in the order it sends them.
+fn by_value_list(member: u8, by_value: ByValue) -> ProposalList {
+    let sender = Sender::Member(member);
+    let gce = by_value.has_gce().then_some(Item {
+        sender,
+        proposal: Proposal::Gce,
+        by_value: true,
+    });
+    by_value
+        .iter()
+        .map(|a| Item {
+            sender,
+            proposal: Proposal::AppSync(a),
+            by_value: true,
+        })
+        .chain(gce)
+        .collect()
 }
 
 impl Model for AppSyncModel {
@@ -331,7 +374,7 @@ impl Model for AppSyncModel {
             let sequenced = self.cfg.delivery == DeliveryPolicy::Sequencer;
             if !sequenced || m.epoch == state.group_epoch {
                 let new_state = writer_value(Sender::Member(member));
-                for ids in &self.by_value_choices {
+                for (ids, gce) in &self.by_value_choices {
                     let app_syncs: Vec<AppSync> = ids
                         .iter()
                         .map(|&application_id| AppSync {
@@ -339,7 +382,10 @@ impl Model for AppSyncModel {
                             new_state,
                         })
                         .collect();
-                    let by_value = ByValue::new(&app_syncs);
+                    let by_value = match gce {
+                        true => ByValue::new(&app_syncs).with_gce(),
+                        false => ByValue::new(&app_syncs),
+                    };
                     if !by_value.is_empty() || self.build_commit(state, i, by_value).is_some() {
                         actions.push(Action::Commit { member, by_value });
                         if m.epoch < state.group_epoch {

@@ -84,18 +84,18 @@ fn parse(s: &str) -> Option<Action> {
         "commit" => {
             let (m, list) = args.split_once(',')?;
             let inner = list.strip_prefix('[')?.strip_suffix(']')?;
-            let items: Option<Vec<AppSync>> = inner
-                .split(',')
-                .filter(|t| !t.is_empty())
-                .map(app_sync)
-                .collect();
+            let tokens: Vec<&str> = inner.split(',').filter(|t| !t.is_empty()).collect();
+            let gce = tokens.last() == Some(&"gce");
+            let app_syncs = &tokens[..tokens.len() - usize::from(gce)];
+            let items: Option<Vec<AppSync>> = app_syncs.iter().map(|t| app_sync(t)).collect();
             let items = items?;
             if items.len() > 2 {
                 return None;
             }
+            let by_value = ByValue::new(&items);
             Action::Commit {
                 member: member(m)?,
-                by_value: ByValue::new(&items),
+                by_value: if gce { by_value.with_gce() } else { by_value },
             }
         }
         "external" => Action::External {

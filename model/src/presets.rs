@@ -62,6 +62,7 @@ pub const DEFAULT: Preset = Preset {
         propose_unknown_id: false,
         by_value_unknown_ids: false,
         gce_proposals: false,
+        by_value_refusals: false,
         external_proposals: 1,
         injections: 0,
         forgeries: 0,
@@ -77,12 +78,14 @@ pub const DEFAULT: Preset = Preset {
 /// One epoch keeps the adversary's and the non-member's interleavings small.
 pub const ADVERSARIAL: Preset = Preset {
     name: "adversarial",
-    purpose: "1 epoch, AppSync by value, a non-member injecting one proposal and an \
-              adversary forging one commit of any kind: every forgery and non-member witness",
+    purpose: "1 epoch, AppSync by value (and by-value lists the committer must refuse), \
+              a non-member injecting one proposal and an adversary forging one commit of \
+              any kind: every forgery and non-member witness",
     main_job: true,
     config: || AppSyncConfig {
         max_epoch: 1,
         max_by_value: 1,
+        by_value_refusals: true,
         external_proposals: 0,
         injections: 1,
         forgeries: 1,

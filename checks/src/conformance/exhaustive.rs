@@ -16,8 +16,9 @@ use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
 use stateright::Model;
 
 use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
-use super::view::Difference;
+use super::view::{Difference, reason_class};
 use super::world::{RealWorld, RulesFactory, WorldError};
+use mls_appsync::{app_sync_error, app_sync_reason};
 
 /// What an exhaustive run covered.
 #[derive(Clone, Copy, Debug, Default)]
@@ -28,8 +29,8 @@ pub struct ExhaustiveReport {
     pub transitions: usize,
     /// Maximal paths: states with no enabled transition inside the bounds.
     pub terminal_paths: usize,
-    /// Commit actions that the model refuses and the committer was checked
-    /// to refuse too.
+    /// Commits that the model's committer refuses and the real committer was
+    /// checked to refuse too, for the same reason.
     pub refusals: usize,
     /// Longest path, in actions.
     pub max_depth: usize,
@@ -48,8 +49,9 @@ impl std::fmt::Display for ExhaustiveReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "mls-rs agrees with the model on all {} transitions ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
+            "mls-rs agrees with the model on all {} transitions and {} committer refusals ({} states, {} maximal paths, depth {}) in {:.2} s, {:.0} transitions/s",
             self.transitions,
+            self.refusals,
             self.states,
             self.terminal_paths,
             self.max_depth,
@@ -95,8 +97,9 @@ pub fn run(
             let next = match enabled(&model, &state, &action) {
                 Move::To(next) => next,
                 Move::Refused => {
-                    refuse(&model, &state, &action, &world, &next_path)?;
-                    report.refusals += 1;
+                    if refuse(&model, &state, &action, &world, &next_path)? {
+                        report.refusals += 1;
+                    }
                     continue;
                 }
                 Move::Disabled => continue,
@@ -120,29 +123,45 @@ pub fn run(
 }
 
 /// The model refuses `action` (only commits can be refused: the send rules
-/// reject a by-value AppSync, or the commit would be empty). A conforming
-/// committer must refuse to build it too, and stay as it was.
+/// reject a by-value list, or the commit would be empty). A conforming
+/// committer must refuse to build it too, for the same reason (the same
+/// rejection class), and stay as it was.
 fn refuse(
     model: &AppSyncModel,
     state: &State,
     action: &Action,
     world: &RealWorld,
     path: &[Action],
-) -> Result<(), ConformanceError> {
+) -> Result<bool, ConformanceError> {
     let Action::Commit { member, by_value } = action else {
-        return Ok(());
+        return Ok(false);
     };
     if by_value.is_empty() {
         // An empty commit is a modelling choice, not a rule: mls-rs would
         // build one (with a path). Nothing to compare.
-        return Ok(());
+        return Ok(false);
     }
+    let expected = model
+        .commit_refusal(state, *member as usize, *by_value)
+        .map(reason_class);
     let mut probe = world.clone();
-    let built = probe.commit(*member as usize, *by_value);
+    let built = probe.commit(&model.cfg, *member as usize, *by_value);
     match built {
-        Err(WorldError::Mls { .. }) => Ok(compare_at(model, state, &probe, path)?),
+        Err(WorldError::Mls { source, .. }) => {
+            let actual = app_sync_error(&source).map(|e| app_sync_reason(&e));
+            if actual != expected {
+                let detail = format!(
+                    "the model's committer refuses this commit as {expected:?}; mls-rs refuses it as {actual:?} ({source})"
+                );
+                return Err(Divergence::new(path, Difference::Step { detail }).into());
+            }
+            compare_at(model, state, &probe, path)?;
+            Ok(true)
+        }
         Ok(_) => {
-            let detail = "the model's committer refuses this commit; mls-rs builds it".into();
+            let detail = format!(
+                "the model's committer refuses this commit ({expected:?}); mls-rs builds it"
+            );
             Err(Divergence::new(path, Difference::Step { detail }).into())
         }
         Err(other) => Err(other.into()),

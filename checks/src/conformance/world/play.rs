@@ -4,7 +4,7 @@
 
 use mls_rs::{Extension, ExtensionList, MlsMessage};
 
-use appsync_model::{Action, AppSyncModel, ByValue, Proposal, State, StatesDefect};
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, ByValue, Proposal, State, StatesDefect};
 use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
@@ -52,7 +52,7 @@ impl RealWorld {
             }
             Action::Commit { member, by_value } => {
                 let m = member as usize;
-                let message = self.commit(m, by_value)?;
+                let message = self.commit(&model.cfg, m, by_value)?;
                 if after.group_epoch > before.group_epoch {
                     // The DS accepted the first valid commit of the epoch:
                     // the committer's pending state is the group's newest.
@@ -147,12 +147,30 @@ impl RealWorld {
 
     /// Member `m` builds a commit of its cached proposals plus `by_value`
     /// (left pending, as a committer waits for the DS to confirm it).
-    pub fn commit(&mut self, m: usize, by_value: ByValue) -> Result<MlsMessage, WorldError> {
+    pub fn commit(
+        &mut self,
+        cfg: &AppSyncConfig,
+        m: usize,
+        by_value: ByValue,
+    ) -> Result<MlsMessage, WorldError> {
+        let gce = match by_value.has_gce() {
+            true => Some(gce_extensions(
+                &self.members[m].context().extensions,
+                initial_states(cfg),
+                Proposal::Gce,
+            )?),
+            false => None,
+        };
         let mut builder = self.members[m].commit_builder();
         for a in by_value.iter() {
             let proposal = to_custom_proposal(&real_app_sync(a))
                 .map_err(|e| WorldError::Setup(e.to_string()))?;
             builder = builder.custom_proposal(proposal);
+        }
+        if let Some(extensions) = gce {
+            builder = builder
+                .set_group_context_ext(extensions)
+                .map_err(mls("commit"))?;
         }
         Ok(builder.build().map_err(mls("commit"))?.commit_message)
     }
