@@ -56,7 +56,8 @@ pub trait AppDataClientExt {
 
     /// Create a group whose `app_data_dictionary` holds `initial` (which
     /// must be sorted by id and unique, U1), listing `external_senders`,
-    /// with `app_data_update` required or not.
+    /// with `app_data_update` required or not. An empty `initial` makes a
+    /// group without the extension (the first update appends it, U7).
     fn create_app_data_group(
         &self,
         initial: Vec<ComponentData>,
@@ -77,7 +78,10 @@ impl<P: CryptoProvider + Clone, R: WrapsAppDataRules> AppDataClientExt for AppSy
         let invalid = |e: AppDataError| SetupError::Mls(MlsError::MlsRulesError(e.into_any_error()));
         let dictionary = Dictionary::new(initial)
             .map_err(|defect| invalid(AppDataError::InvalidDictionary(defect)))?;
-        let mut extensions = dictionary.into_extensions(&ExtensionList::new())?;
+        let mut extensions = match dictionary.entries().is_empty() {
+            true => ExtensionList::new(),
+            false => dictionary.into_extensions(&ExtensionList::new())?,
+        };
         let proposals = match requirement {
             AppDataRequirement::Required => vec![APP_DATA_UPDATE_PROPOSAL_TYPE],
             AppDataRequirement::NotRequired => vec![],
