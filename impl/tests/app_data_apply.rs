@@ -348,7 +348,9 @@ fn a_gce_by_reference_next_to_app_data_update_changes_the_other_extensions() {
     let server = ExternalSender::new("server", AppSyncRules::new(), DEFAULT_CIPHER_SUITE).unwrap();
     let mut extensions = m.groups[1].context().extensions.clone();
     extensions
-        .set_from(ExternalSendersExt::new(vec![server.signing_identity().clone()]))
+        .set_from(ExternalSendersExt::new(vec![
+            server.signing_identity().clone(),
+        ]))
         .unwrap();
     let proposal = m.groups[1]
         .propose_group_context_extensions(extensions, Vec::new())

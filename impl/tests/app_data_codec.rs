@@ -20,7 +20,9 @@ fn mutants(valid: &[u8]) -> Vec<Vec<u8>> {
     }
     let mut state = 0x2545_f491_4f6c_dd1du64;
     for _ in 0..500 {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
         let len = (state >> 59) as usize;
         out.push(
             (0..len)
@@ -73,7 +75,8 @@ fn dictionary_decoding_is_exact_typed_and_checked_for_order() {
                 if let Err(defect) = Dictionary::new(decoded.into_entries()) {
                     assert!(matches!(
                         defect,
-                        DictionaryDefect::RepeatedComponentId(_) | DictionaryDefect::Unsorted { .. }
+                        DictionaryDefect::RepeatedComponentId(_)
+                            | DictionaryDefect::Unsorted { .. }
                     ));
                 }
             }

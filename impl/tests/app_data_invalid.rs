@@ -14,7 +14,7 @@ use mls_appsync::app_data::forge::forge_app_data_commit;
 use mls_appsync::app_data::proposal::to_custom_proposal;
 use mls_appsync::app_data::{
     AppDataDictionary, AppDataError, AppDataGroupExt, AppDataRequirement, AppDataUpdate,
-    ComponentRefusal, DictionaryDefect, Dictionary, app_data_error, cas_update,
+    ComponentRefusal, Dictionary, DictionaryDefect, app_data_error, cas_update,
 };
 use mls_appsync::codec::encode;
 use mls_appsync::constants::{APP_DATA_DICTIONARY_EXTENSION_TYPE, APP_DATA_UPDATE_PROPOSAL_TYPE};
@@ -86,7 +86,10 @@ fn receivers_reject_each_invalid_list_and_stay_unchanged() {
             },
         ),
         (
-            vec![AppDataUpdate::remove(REPLACE), AppDataUpdate::remove(REPLACE)],
+            vec![
+                AppDataUpdate::remove(REPLACE),
+                AppDataUpdate::remove(REPLACE),
+            ],
             AppDataError::SeveralRemoves {
                 component_id: REPLACE,
             },
@@ -110,7 +113,10 @@ fn receivers_reject_each_invalid_list_and_stay_unchanged() {
         // The lost update, forced into one commit: two Cas updates computed
         // from the same data; the second no longer matches.
         (
-            vec![stale(), cas_update(CAS, Some(b"v1"), b"y".to_vec()).unwrap()],
+            vec![
+                stale(),
+                cas_update(CAS, Some(b"v1"), b"y".to_vec()).unwrap(),
+            ],
             AppDataError::ComponentRefused {
                 component_id: CAS,
                 refusal: ComponentRefusal::Conflict,
@@ -129,8 +135,14 @@ fn receivers_reject_each_invalid_list_and_stay_unchanged() {
 fn receivers_reject_a_malformed_body() {
     let mut m = group(3, &initial());
     for (body, expected) in [
-        (vec![0, 10, 0], AppDataUpdateDecodeError::InvalidOperation(0)),
-        (vec![0, 10, 3], AppDataUpdateDecodeError::InvalidOperation(3)),
+        (
+            vec![0, 10, 0],
+            AppDataUpdateDecodeError::InvalidOperation(0),
+        ),
+        (
+            vec![0, 10, 3],
+            AppDataUpdateDecodeError::InvalidOperation(3),
+        ),
         (
             vec![0, 10, 1, 5, b'x'],
             AppDataUpdateDecodeError::Codec(mls_appsync::CodecError::Truncated),

@@ -256,7 +256,10 @@ mod tests {
     fn update_and_remove_encode_as_the_draft_says() {
         // uint16 id, uint8 op, then opaque<V> (one-byte varint length) or nothing.
         let update = AppDataUpdate::update(0x0102, b"ab".to_vec());
-        assert_eq!(encode(&update).unwrap(), [0x01, 0x02, 0x01, 0x02, b'a', b'b']);
+        assert_eq!(
+            encode(&update).unwrap(),
+            [0x01, 0x02, 0x01, 0x02, b'a', b'b']
+        );
         assert_eq!(
             encode(&AppDataUpdate::remove(7)).unwrap(),
             [0x00, 0x07, 0x02]

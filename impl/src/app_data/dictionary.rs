@@ -129,7 +129,11 @@ mod tests {
     use super::*;
 
     fn dictionary(ids: &[ComponentId]) -> Result<Dictionary, DictionaryDefect> {
-        Dictionary::new(ids.iter().map(|&id| ComponentData::new(id, vec![])).collect())
+        Dictionary::new(
+            ids.iter()
+                .map(|&id| ComponentData::new(id, vec![]))
+                .collect(),
+        )
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub enum AppDataError {
     /// proposal by value together with its own AppDataUpdate proposals,
     /// because mls-rs applies exactly what it sends. Send the
     /// GroupContextExtensions proposal by reference first.
-    #[error("a by-value GroupContextExtensions proposal cannot be committed with by-value AppDataUpdate on mls-rs")]
+    #[error(
+        "a by-value GroupContextExtensions proposal cannot be committed with by-value AppDataUpdate on mls-rs"
+    )]
     ByValueGroupContextExtensionsWithUpdates,
     /// The new dictionary could not be encoded (a field too large).
     #[error("the new app_data_dictionary cannot be encoded: {0}")]

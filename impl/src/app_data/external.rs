@@ -35,7 +35,9 @@ pub fn propose_app_data_update_external(
 pub fn external_app_data_dictionary(
     group: &ExternalAppSyncGroup,
 ) -> Result<Vec<ComponentData>, AppDataError> {
-    Ok(u1_well_formed_dictionary(&group.group_context().extensions)?
-        .map(Dictionary::into_entries)
-        .unwrap_or_default())
+    Ok(
+        u1_well_formed_dictionary(&group.group_context().extensions)?
+            .map(Dictionary::into_entries)
+            .unwrap_or_default(),
+    )
 }

@@ -75,7 +75,8 @@ impl<P: CryptoProvider + Clone, R: WrapsAppDataRules> AppDataClientExt for AppSy
         external_senders: Vec<SigningIdentity>,
         requirement: AppDataRequirement,
     ) -> Result<Self::Group, SetupError> {
-        let invalid = |e: AppDataError| SetupError::Mls(MlsError::MlsRulesError(e.into_any_error()));
+        let invalid =
+            |e: AppDataError| SetupError::Mls(MlsError::MlsRulesError(e.into_any_error()));
         let dictionary = Dictionary::new(initial)
             .map_err(|defect| invalid(AppDataError::InvalidDictionary(defect)))?;
         let mut extensions = match dictionary.entries().is_empty() {

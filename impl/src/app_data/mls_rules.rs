@@ -26,16 +26,16 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use mls_rs::error::{IntoAnyError, MlsError};
-use mls_rs::{ExtensionList, MlsRules};
-use mls_rs_core::extension::ExtensionType;
-use mls_rs_core::group::ProposalType;
 use mls_rs::client_builder::PaddingMode;
+use mls_rs::error::{IntoAnyError, MlsError};
 use mls_rs::group::proposal::CustomProposal;
 use mls_rs::group::{GroupContext, Roster};
 use mls_rs::mls_rules::{
     CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle,
 };
+use mls_rs::{ExtensionList, MlsRules};
+use mls_rs_core::extension::ExtensionType;
+use mls_rs_core::group::ProposalType;
 
 use super::codec::ComponentId;
 use super::component::{Component, Components};

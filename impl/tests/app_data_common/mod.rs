@@ -6,8 +6,7 @@
 use mls_appsync::app_data::forge::AppDataForgingRules;
 use mls_appsync::app_data::{
     AppDataError, AppDataGroupExt, AppDataRequirement, AppDataUpdateRules, Cas, Component,
-    ComponentData, ComponentId, ComponentRefusal, Replace, app_data_error,
-    create_app_data_members,
+    ComponentData, ComponentId, ComponentRefusal, Replace, app_data_error, create_app_data_members,
 };
 use mls_appsync::mls_rs::identity::SigningIdentity;
 use mls_appsync::mls_rs::{GroupStateStorage, MlsMessage};
@@ -86,8 +85,7 @@ pub fn group_with(
 ) -> Members {
     let clients: Vec<Client> = (0..n).map(|i| client(&format!("member-{i}"))).collect();
     let groups =
-        create_app_data_members(&clients, entries(initial), external_senders, requirement)
-            .unwrap();
+        create_app_data_members(&clients, entries(initial), external_senders, requirement).unwrap();
     Members { clients, groups }
 }
 
