@@ -56,11 +56,10 @@ fn a_chain_of_cas_updates_applies_in_order_and_not_in_reverse() {
             refusal: ComponentRefusal::Conflict
         })
     );
-    let commit = m.groups[0]
-        .commit_app_data_updates(&[first, second])
-        .unwrap();
-    m.deliver(0, &commit.output.commit_message);
-    assert_eq!(m.assert_agree().dictionary, entries(&[(CAS, b"v3")]));
+    assert_eq!(
+        m.commit(0, &[first, second]).dictionary,
+        entries(&[(CAS, b"v3")])
+    );
 }
 
 #[test]
@@ -71,10 +70,8 @@ fn updates_create_missing_entries_at_their_sorted_place() {
         cas_update(CAS, None, b"cas".to_vec()).unwrap(),
         AppDataUpdate::update(REPLACE_LOW, b"low".to_vec()),
     ];
-    let commit = m.groups[2].commit_app_data_updates(&updates).unwrap();
-    m.deliver(2, &commit.output.commit_message);
     assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit(2, &updates).dictionary,
         entries(&[
             (REPLACE_LOW, b"low"),
             (REPLACE, b"r"),
@@ -93,10 +90,7 @@ fn a_group_without_the_dictionary_gets_it_appended_at_the_end() {
     let dictionary_type = APP_DATA_DICTIONARY_EXTENSION_TYPE.raw_value();
     assert!(!before.extension_order.contains(&dictionary_type));
 
-    let commit = m.groups[0]
-        .commit_app_data_updates(&[AppDataUpdate::update(REPLACE, b"first".to_vec())])
-        .unwrap();
-    m.deliver(0, &commit.output.commit_message);
+    m.commit(0, &[AppDataUpdate::update(REPLACE, b"first".to_vec())]);
     let after = m.assert_agree();
     assert_eq!(after.dictionary, entries(&[(REPLACE, b"first")]));
     let mut expected_order = before.extension_order.clone();
@@ -107,16 +101,13 @@ fn a_group_without_the_dictionary_gets_it_appended_at_the_end() {
 #[test]
 fn remove_deletes_the_entry_and_an_emptied_dictionary_stays() {
     let mut m = group(3, &[(REPLACE_LOW, b"l"), (REPLACE, b"r")]);
-    let commit = m.groups[1]
-        .commit_app_data_updates(&[AppDataUpdate::remove(REPLACE_LOW)])
-        .unwrap();
-    m.deliver(1, &commit.output.commit_message);
-    assert_eq!(m.assert_agree().dictionary, entries(&[(REPLACE, b"r")]));
+    assert_eq!(
+        m.commit(1, &[AppDataUpdate::remove(REPLACE_LOW)])
+            .dictionary,
+        entries(&[(REPLACE, b"r")])
+    );
 
-    let commit = m.groups[2]
-        .commit_app_data_updates(&[AppDataUpdate::remove(REPLACE)])
-        .unwrap();
-    m.deliver(2, &commit.output.commit_message);
+    m.commit(2, &[AppDataUpdate::remove(REPLACE)]);
     let after = m.assert_agree();
     assert!(after.dictionary.is_empty());
     let dictionary_type = APP_DATA_DICTIONARY_EXTENSION_TYPE.raw_value();
@@ -132,10 +123,8 @@ fn updates_and_removes_of_different_components_share_a_commit() {
         AppDataUpdate::update(REPLACE, b"R".to_vec()),
         AppDataUpdate::update(APPEND, b"2".to_vec()),
     ];
-    let commit = m.groups[3].commit_app_data_updates(&updates).unwrap();
-    m.deliver(3, &commit.output.commit_message);
     assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit(3, &updates).dictionary,
         entries(&[(REPLACE, b"R"), (APPEND, b"a12")])
     );
 }
@@ -186,10 +175,8 @@ fn replace_loses_a_concurrent_update_and_cas_refuses_it() {
     // Member 2 reads again and retries: accepted.
     let reread = m.groups[2].component_data(CAS).unwrap();
     let retry = cas_update(CAS, reread.as_deref(), b"from-2".to_vec()).unwrap();
-    let commit = m.groups[2].commit_app_data_updates(&[retry]).unwrap();
-    m.deliver(2, &commit.output.commit_message);
     assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit(2, &[retry]).dictionary,
         entries(&[(REPLACE, b"from-2"), (CAS, b"from-2")])
     );
 }
@@ -201,8 +188,7 @@ fn concurrent_cas_proposals_by_reference_commit_only_the_first() {
     // Sent in the "wrong" order: member 3 first, then member 1.
     for from in [3, 1] {
         let update = cas_update(CAS, Some(b"v1"), format!("from-{from}").into_bytes()).unwrap();
-        let proposal = m.groups[from].propose_app_data_update(&update).unwrap();
-        m.deliver(from, &proposal);
+        m.propose(from, &update);
     }
     // Canonical order puts member 1's first; member 3's then conflicts and
     // is dropped, so the commit carries one proposal.
@@ -224,8 +210,7 @@ fn updates_by_reference_enter_the_commit_in_canonical_order() {
     let mut m = group(4, &[(APPEND, b"")]);
     for from in [3, 2, 1] {
         let update = AppDataUpdate::update(APPEND, format!("{from}").into_bytes());
-        let proposal = m.groups[from].propose_app_data_update(&update).unwrap();
-        m.deliver(from, &proposal);
+        m.propose(from, &update);
     }
     // By leaf index, then the committer's own by-value update last; clones
     // commit the same list whatever the order of mls-rs's proposal cache.
@@ -237,11 +222,11 @@ fn updates_by_reference_enter_the_commit_in_canonical_order() {
         results.push(fork.component_data(APPEND).unwrap());
     }
     assert!(results.iter().all(|r| r.as_deref() == Some(&b"1230"[..])));
-    let commit = m.groups[0]
-        .commit_app_data_updates(&[AppDataUpdate::update(APPEND, b"0".to_vec())])
-        .unwrap();
-    m.deliver(0, &commit.output.commit_message);
-    assert_eq!(m.assert_agree().dictionary, entries(&[(APPEND, b"1230")]));
+    assert_eq!(
+        m.commit(0, &[AppDataUpdate::update(APPEND, b"0".to_vec())])
+            .dictionary,
+        entries(&[(APPEND, b"1230")])
+    );
 }
 
 #[test]
@@ -304,24 +289,29 @@ fn an_external_commit_may_carry_app_data_update() {
 }
 
 #[test]
-fn app_data_update_travels_as_public_or_private_message() {
+fn public_message_shows_the_update_to_intermediaries_and_private_message_hides_it() {
     let mut m = group(3, &[(REPLACE, b"a")]);
-    for (policy, wire) in [
-        (WireFormatPolicy::Public, WireFormat::PublicMessage),
-        (WireFormatPolicy::Private, WireFormat::PrivateMessage),
+    for (policy, wire, visible) in [
+        (WireFormatPolicy::Public, WireFormat::PublicMessage, 1),
+        (WireFormatPolicy::Private, WireFormat::PrivateMessage, 0),
     ] {
         m.set_wire_format(policy);
         let value = format!("{policy:?}").into_bytes();
-        let proposal = m.groups[1]
-            .propose_app_data_update(&AppDataUpdate::update(REPLACE, value.clone()))
+        let commit = m.groups[1]
+            .commit_app_data_updates(&[AppDataUpdate::update(REPLACE, value.clone())])
             .unwrap();
-        assert_eq!(proposal.wire_format(), wire);
-        m.deliver(1, &proposal);
-        let commit = m.groups[2].commit_app_data_updates(&[]).unwrap();
-        assert_eq!(commit.output.commit_message.wire_format(), wire);
-        m.deliver(2, &commit.output.commit_message);
+        let message = commit.output.commit_message;
+        assert_eq!(message.wire_format(), wire);
+        // What a delivery service can read of the commit without the keys.
+        assert_eq!(message.custom_proposals_by_value().len(), visible);
+        m.deliver(1, &message);
         assert_eq!(m.assert_agree().dictionary, entries(&[(REPLACE, &value)]));
     }
+    // Proposals by reference follow the same switch.
+    let proposal = m.groups[2]
+        .propose_app_data_update(&AppDataUpdate::update(REPLACE, b"p".to_vec()))
+        .unwrap();
+    assert_eq!(proposal.wire_format(), WireFormat::PrivateMessage);
 }
 
 #[test]
@@ -380,10 +370,7 @@ fn a_gce_by_reference_next_to_app_data_update_changes_the_other_extensions() {
 #[test]
 fn members_added_later_see_the_current_dictionary() {
     let mut m = group(3, &[(REPLACE, b"a")]);
-    let commit = m.groups[0]
-        .commit_app_data_updates(&[AppDataUpdate::update(REPLACE, b"z".to_vec())])
-        .unwrap();
-    m.deliver(0, &commit.output.commit_message);
+    m.commit(0, &[AppDataUpdate::update(REPLACE, b"z".to_vec())]);
     let dave = client("dave");
     let added = m.groups[1]
         .add_members(vec![dave.key_package().unwrap()])

@@ -49,10 +49,7 @@ fn forge_raw(
 
 /// After a rejected forgery, an honest commit still works for everyone.
 fn next_valid_commit_works(m: &mut Members) {
-    let commit = m.groups[1]
-        .commit_app_data_updates(&[AppDataUpdate::update(REPLACE, b"after".to_vec())])
-        .unwrap();
-    m.deliver(1, &commit.output.commit_message);
+    m.commit(1, &[AppDataUpdate::update(REPLACE, b"after".to_vec())]);
     let dictionary = m.assert_agree().dictionary;
     assert!(dictionary.contains(&entries(&[(REPLACE, b"after")])[0]));
 }
@@ -206,8 +203,7 @@ fn the_committer_drops_invalid_cached_proposals_and_keeps_the_valid_ones() {
         (3, AppDataUpdate::update(APPEND, b"ok".to_vec())),
     ];
     for (from, update) in proposals {
-        let message = m.groups[from].propose_app_data_update(&update).unwrap();
-        m.deliver(from, &message);
+        m.propose(from, &update);
     }
     let commit = m.groups[0].commit_app_data_updates(&[]).unwrap();
     // Member 2's remove of CAS comes first in canonical order and is kept
@@ -230,8 +226,7 @@ fn the_committer_drops_invalid_cached_proposals_and_keeps_the_valid_ones() {
 fn the_committers_own_remove_wins_over_cached_updates_of_the_same_component() {
     let mut m = group(3, &initial());
     let cached = AppDataUpdate::update(REPLACE, b"cached".to_vec());
-    let message = m.groups[1].propose_app_data_update(&cached).unwrap();
-    m.deliver(1, &message);
+    m.propose(1, &cached);
     let commit = m.groups[0]
         .commit_app_data_updates(&[AppDataUpdate::remove(REPLACE)])
         .unwrap();
@@ -276,12 +271,9 @@ fn with_app_data_update_required_a_gce_may_not_touch_the_dictionary() {
         .propose_group_context_extensions(rewritten, Vec::new())
         .unwrap();
     m.deliver(2, &proposal);
-    let commit = m.groups[1]
-        .commit_app_data_updates(&[AppDataUpdate::update(APPEND, b"x".to_vec())])
-        .unwrap();
-    m.deliver(1, &commit.output.commit_message);
     assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit(1, &[AppDataUpdate::update(APPEND, b"x".to_vec())])
+            .dictionary,
         entries(&[(REPLACE, b"r"), (CAS, b"v1"), (APPEND, b"ax")])
     );
 }
@@ -309,11 +301,11 @@ fn without_the_requirement_a_gce_may_rewrite_the_dictionary() {
         .propose_group_context_extensions(rewritten, Vec::new())
         .unwrap();
     m.deliver(2, &proposal);
-    let commit = m.groups[1]
-        .commit_app_data_updates(&[AppDataUpdate::update(APPEND, b"+".to_vec())])
-        .unwrap();
-    m.deliver(1, &commit.output.commit_message);
-    assert_eq!(m.assert_agree().dictionary, entries(&[(APPEND, b"G+")]));
+    assert_eq!(
+        m.commit(1, &[AppDataUpdate::update(APPEND, b"+".to_vec())])
+            .dictionary,
+        entries(&[(APPEND, b"G+")])
+    );
 }
 
 #[test]

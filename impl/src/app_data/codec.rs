@@ -208,40 +208,40 @@ pub fn decode_app_data_update(bytes: &[u8]) -> Result<AppDataUpdate, AppDataUpda
     Ok(codec::decode_exact(bytes)?)
 }
 
-fn within_limit(field: &'static str, size: usize) -> Result<(), CodecError> {
-    if size > MAX_OPAQUE_LEN {
-        return Err(CodecError::TooLarge {
-            field,
-            size,
-            limit: MAX_OPAQUE_LEN,
-        });
-    }
-    Ok(())
-}
+// Each opaque field is checked by the crate's `VLBytes` limit; the
+// dictionary's list also as a whole, since its entries' sizes add up.
 
 impl LengthLimits for ComponentData {
     fn check_lengths(&self) -> Result<(), CodecError> {
-        within_limit("ComponentData data", self.data.as_slice().len())
+        self.data.check_lengths()
     }
 }
 
 impl LengthLimits for AppDataDictionary {
     fn check_lengths(&self) -> Result<(), CodecError> {
-        let mut total = 0usize;
-        for entry in &self.component_data {
-            entry.check_lengths()?;
-            total = total.saturating_add(entry.tls_serialized_len());
+        self.component_data
+            .iter()
+            .try_for_each(LengthLimits::check_lengths)?;
+        let size = self
+            .component_data
+            .iter()
+            .map(Size::tls_serialized_len)
+            .fold(0, usize::saturating_add);
+        match size > MAX_OPAQUE_LEN {
+            true => Err(CodecError::TooLarge {
+                field: "app_data_dictionary component_data",
+                size,
+                limit: MAX_OPAQUE_LEN,
+            }),
+            false => Ok(()),
         }
-        within_limit("app_data_dictionary component_data", total)
     }
 }
 
 impl LengthLimits for AppDataUpdate {
     fn check_lengths(&self) -> Result<(), CodecError> {
         match &self.op {
-            AppDataOperation::Update(bytes) => {
-                within_limit("AppDataUpdate update", bytes.as_slice().len())
-            }
+            AppDataOperation::Update(bytes) => bytes.check_lengths(),
             AppDataOperation::Remove => Ok(()),
         }
     }

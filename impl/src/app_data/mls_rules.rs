@@ -24,7 +24,6 @@
 //! fails commit building with the typed error.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use mls_rs::client_builder::PaddingMode;
 use mls_rs::error::{IntoAnyError, MlsError};
@@ -46,7 +45,7 @@ use super::rules::{
     rewrite_app_data_updates, screen_group_context_extensions, u1_well_formed_dictionary,
     u4_one_remove_or_updates, u7_inject_dictionary, u9_base_extensions,
 };
-use crate::app_sync_rules::WireFormatPolicy;
+use crate::app_sync_rules::{AppSyncRules, WireFormatPolicy};
 use crate::client::ProfileRules;
 use crate::constants::{APP_DATA_DICTIONARY_EXTENSION_TYPE, APP_DATA_UPDATE_PROPOSAL_TYPE};
 use crate::rules::committer_sender;
@@ -57,21 +56,12 @@ use crate::rules::committer_sender;
 /// Cloning shares the components and the wire-format switch: mls-rs clones
 /// the rules into every group of a client, and the application keeps a
 /// clone to choose the wire format per message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct AppDataUpdateRules {
     components: Components,
-    private_handshake: Arc<AtomicBool>,
-}
-
-impl Default for AppDataUpdateRules {
-    fn default() -> Self {
-        Self {
-            components: Components::default(),
-            private_handshake: Arc::new(AtomicBool::new(
-                WireFormatPolicy::default() == WireFormatPolicy::Private,
-            )),
-        }
-    }
+    /// The wire-format switch (U12). AppSync's rules already hold one that
+    /// clones share (R8); both profiles use that one implementation.
+    wire: AppSyncRules,
 }
 
 impl AppDataUpdateRules {
@@ -100,23 +90,19 @@ impl AppDataUpdateRules {
 
     /// Choose the initial wire format (U12).
     pub fn with_wire_format(self, policy: WireFormatPolicy) -> Self {
-        self.set_wire_format(policy);
+        self.wire.set_wire_format(policy);
         self
     }
 
     /// Switch the wire format of the next handshake messages (U12), for
     /// every group of the client these rules were installed on.
     pub fn set_wire_format(&self, policy: WireFormatPolicy) {
-        self.private_handshake
-            .store(policy == WireFormatPolicy::Private, Ordering::SeqCst);
+        self.wire.set_wire_format(policy);
     }
 
     /// The current wire format (U12).
     pub fn wire_format(&self) -> WireFormatPolicy {
-        match self.private_handshake.load(Ordering::SeqCst) {
-            true => WireFormatPolicy::Private,
-            false => WireFormatPolicy::Public,
-        }
+        self.wire.wire_format()
     }
 }
 
@@ -163,13 +149,11 @@ impl MlsRules for AppDataUpdateRules {
         Ok(bundle)
     }
 
-    fn commit_options(
-        &self,
-        _: &Roster,
-        _: &GroupContext,
-        _: &ProposalBundle,
-    ) -> Result<CommitOptions, AppDataError> {
-        Ok(CommitOptions::new())
+    /// U11: "AppDataUpdate proposals do not require an UpdatePath." (IANA:
+    /// "Path Required: N"). Other custom proposal types keep the
+    /// conservative mls-rs default.
+    fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
+        !is_app_data_update(proposal)
     }
 
     /// U12: PublicMessage or PrivateMessage, as the application chooses
@@ -185,11 +169,14 @@ impl MlsRules for AppDataUpdateRules {
         Ok(EncryptionOptions::new(private, PaddingMode::None))
     }
 
-    /// U11: "AppDataUpdate proposals do not require an UpdatePath." (IANA:
-    /// "Path Required: N"). Other custom proposal types keep the
-    /// conservative mls-rs default.
-    fn custom_proposal_requires_update_path(&self, proposal: &CustomProposal) -> bool {
-        !is_app_data_update(proposal)
+    /// No option beyond what the proposals require.
+    fn commit_options(
+        &self,
+        _: &Roster,
+        _: &GroupContext,
+        _: &ProposalBundle,
+    ) -> Result<CommitOptions, AppDataError> {
+        Ok(CommitOptions::new())
     }
 }
 

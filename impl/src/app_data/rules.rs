@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use mls_rs::ExtensionList;
-use mls_rs::extension::built_in::{ExternalSendersExt, RequiredCapabilitiesExt};
+use mls_rs::extension::built_in::RequiredCapabilitiesExt;
 use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::group::{GroupContext, Roster, Sender};
 use mls_rs::mls_rules::{CommitDirection, ProposalBundle, ProposalSource};
@@ -40,6 +40,7 @@ use super::dictionary::Dictionary;
 use super::error::AppDataError;
 use super::proposal::{decode_custom, is_app_data_update};
 use crate::constants::{APP_DATA_DICTIONARY_EXTENSION_TYPE, APP_DATA_UPDATE_PROPOSAL_TYPE};
+use crate::rules::r7_authorized_sender;
 
 /// An AppDataUpdate of the bundle, decoded, with its component and how it
 /// got into the bundle.
@@ -67,17 +68,26 @@ impl Candidate {
     }
 }
 
-/// The disposition of a proposal that breaks a rule: on Receive the commit
-/// is rejected; on Send a by-reference proposal is dropped (`Ok`) and a
-/// by-value one fails commit building.
+/// Whether a proposal that breaks a rule is left out rather than fatal:
+/// only on Send (the committer chooses what to commit) and only when it
+/// came by reference (someone else's cached proposal), so that one bad
+/// cached proposal never blocks a commit.
+pub fn dropped_on_send(direction: CommitDirection, source: &ProposalSource) -> bool {
+    direction == CommitDirection::Send && matches!(source, ProposalSource::ByReference(_))
+}
+
+/// The disposition of a proposal that breaks a rule: `Ok` (drop it) when
+/// [`dropped_on_send`], else `error` (on Receive the commit is rejected; on
+/// Send a by-value proposal fails commit building).
 pub fn on_violation(
     direction: CommitDirection,
     source: &ProposalSource,
     error: AppDataError,
 ) -> Result<(), AppDataError> {
-    match (direction, source) {
-        (CommitDirection::Send, ProposalSource::ByReference(_)) => Ok(()),
-        _ => Err(error),
+    if dropped_on_send(direction, source) {
+        Ok(())
+    } else {
+        Err(error)
     }
 }
 
@@ -121,35 +131,24 @@ pub fn u3_known_component(
         .ok_or(AppDataError::UnknownComponent { component_id })
 }
 
-/// U10: who may send AppDataUpdate: members, the group's listed external
-/// senders, and a new member in its external commit.
+/// U10: who may send AppDataUpdate: whoever may send AppSync (members and
+/// the group's listed external senders, [`r7_authorized_sender`]), and
+/// also a new member in its external commit.
 ///
 /// Draft: "An AppDataUpdate proposal can be sent by an external sender.
 /// Likewise, AppDataUpdate proposals can be included in an external
-/// Commit." An external sender is an index into the group's
-/// `external_senders`; a prospective member's proposal (NewMemberProposal)
-/// is not allowed (RFC 9420 lets that sender propose only Add).
+/// Commit." A prospective member's proposal (NewMemberProposal) stays
+/// refused: RFC 9420 lets that sender propose only Add.
 pub fn u10_authorized_sender(
     sender: &Sender,
     roster: &Roster,
     context: &GroupContext,
 ) -> Result<(), AppDataError> {
-    let authorized = match sender {
-        Sender::Member(index) => roster.member_with_index(*index).is_ok(),
-        Sender::External(index) => context
-            .extensions
-            .get_as::<ExternalSendersExt>()
-            .ok()
-            .flatten()
-            .is_some_and(|ext| (*index as usize) < ext.allowed_senders.len()),
-        Sender::NewMemberCommit => true,
-        _ => false,
-    };
-    if authorized {
-        Ok(())
-    } else {
-        Err(AppDataError::UnauthorizedSender { sender: *sender })
+    if *sender == Sender::NewMemberCommit {
+        return Ok(());
     }
+    r7_authorized_sender(sender, roster, context)
+        .map_err(|_| AppDataError::UnauthorizedSender { sender: *sender })
 }
 
 /// U4: per `component_id`, a proposal list holds either a single `remove`
@@ -200,7 +199,11 @@ pub fn u4_one_remove_or_updates(
         (1, _) => Err(AppDataError::UpdateAndRemove { component_id }),
         _ => Err(AppDataError::SeveralRemoves { component_id }),
     };
-    for (&id, count) in &counts {
+    // In commit order, so that the reported id does not depend on the
+    // hash map's order.
+    for c in &candidates {
+        let id = c.update.component_id();
+        let count = counts.get(&id).copied().unwrap_or_default();
         match direction {
             CommitDirection::Receive => verdict(id, count.removes, count.updates)?,
             CommitDirection::Send => verdict(id, count.own_removes, count.own_updates)?,

@@ -5,8 +5,9 @@
 
 use mls_appsync::app_data::forge::AppDataForgingRules;
 use mls_appsync::app_data::{
-    AppDataError, AppDataGroupExt, AppDataRequirement, AppDataUpdateRules, Cas, Component,
-    ComponentData, ComponentId, ComponentRefusal, Replace, app_data_error, create_app_data_members,
+    AppDataError, AppDataGroupExt, AppDataRequirement, AppDataUpdate, AppDataUpdateRules, Cas,
+    Component, ComponentData, ComponentId, ComponentRefusal, Replace, app_data_error,
+    create_app_data_members,
 };
 use mls_appsync::mls_rs::identity::SigningIdentity;
 use mls_appsync::mls_rs::{GroupStateStorage, MlsMessage};
@@ -138,11 +139,26 @@ impl Members {
 
     /// All members agree on epoch, dictionary, extensions and authenticator.
     pub fn assert_agree(&self) -> Snapshot {
-        let first = snapshot(&self.groups[0]);
-        for (i, group) in self.groups.iter().enumerate() {
-            assert_eq!(snapshot(group), first, "member {i} disagrees");
-        }
-        first
+        let snapshots: Vec<Snapshot> = self.groups.iter().map(snapshot).collect();
+        assert!(
+            snapshots.windows(2).all(|pair| pair[0] == pair[1]),
+            "members disagree: {snapshots:#?}"
+        );
+        snapshots[0].clone()
+    }
+
+    /// Member `from` commits `updates` by value; everyone else processes
+    /// the commit; returns what they all agree on.
+    pub fn commit(&mut self, from: usize, updates: &[AppDataUpdate]) -> Snapshot {
+        let commit = self.groups[from].commit_app_data_updates(updates).unwrap();
+        self.deliver(from, &commit.output.commit_message);
+        self.assert_agree()
+    }
+
+    /// Member `from` proposes `update` by reference; everyone else caches it.
+    pub fn propose(&mut self, from: usize, update: &AppDataUpdate) {
+        let proposal = self.groups[from].propose_app_data_update(update).unwrap();
+        self.deliver(from, &proposal);
     }
 }
 
