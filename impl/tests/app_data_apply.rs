@@ -249,19 +249,11 @@ fn an_external_sender_may_send_app_data_update() {
     let update = AppDataUpdate::update(REPLACE, b"v2".to_vec());
     let proposal = propose_app_data_update_external(&mut observer, &update).unwrap();
     assert_eq!(proposal.wire_format(), WireFormat::PublicMessage);
-    for outcome in m.deliver(usize::MAX, &proposal) {
-        assert!(matches!(
-            outcome,
-            Processed::Proposal {
-                sender: ProposalSender::External(0),
-                ..
-            }
-        ));
-    }
-    let commit = m.groups[2].commit_app_data_updates(&[]).unwrap();
-    assert_eq!(commit.updates, vec![update]);
-    m.deliver(2, &commit.output.commit_message);
-    assert_eq!(m.assert_agree().dictionary, entries(&[(REPLACE, b"v2")]));
+    let outcomes = m.deliver(usize::MAX, &proposal);
+    let from_external = |o: &Processed| matches!(o, Processed::Proposal { sender, .. } if *sender == ProposalSender::External(0));
+    assert!(outcomes.iter().all(from_external), "{outcomes:?}");
+    let after = m.commit_applying(2, &[], &[update]);
+    assert_eq!(after.dictionary, entries(&[(REPLACE, b"v2")]));
 }
 
 #[test]

@@ -205,19 +205,14 @@ fn the_committer_drops_invalid_cached_proposals_and_keeps_the_valid_ones() {
     for (from, update) in proposals {
         m.propose(from, &update);
     }
-    let commit = m.groups[0].commit_app_data_updates(&[]).unwrap();
     // Member 2's remove of CAS comes first in canonical order and is kept
     // alone; the empty append is refused by the component and dropped.
+    let applied = [
+        AppDataUpdate::remove(CAS),
+        AppDataUpdate::update(APPEND, b"ok".to_vec()),
+    ];
     assert_eq!(
-        commit.updates,
-        vec![
-            AppDataUpdate::remove(CAS),
-            AppDataUpdate::update(APPEND, b"ok".to_vec()),
-        ]
-    );
-    m.deliver(0, &commit.output.commit_message);
-    assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit_applying(0, &[], &applied).dictionary,
         entries(&[(REPLACE, b"r"), (APPEND, b"aok")])
     );
 }
@@ -227,13 +222,9 @@ fn the_committers_own_remove_wins_over_cached_updates_of_the_same_component() {
     let mut m = group(3, &initial());
     let cached = AppDataUpdate::update(REPLACE, b"cached".to_vec());
     m.propose(1, &cached);
-    let commit = m.groups[0]
-        .commit_app_data_updates(&[AppDataUpdate::remove(REPLACE)])
-        .unwrap();
-    assert_eq!(commit.updates, vec![AppDataUpdate::remove(REPLACE)]);
-    m.deliver(0, &commit.output.commit_message);
+    let own = [AppDataUpdate::remove(REPLACE)];
     assert_eq!(
-        m.assert_agree().dictionary,
+        m.commit_applying(0, &own, &own).dictionary,
         entries(&[(CAS, b"v1"), (APPEND, b"a")])
     );
 }

@@ -155,6 +155,20 @@ impl Members {
         self.assert_agree()
     }
 
+    /// Like [`commit`](Self::commit), and the commit applied exactly
+    /// `applied` (cached proposals included), in this order.
+    pub fn commit_applying(
+        &mut self,
+        from: usize,
+        updates: &[AppDataUpdate],
+        applied: &[AppDataUpdate],
+    ) -> Snapshot {
+        let commit = self.groups[from].commit_app_data_updates(updates).unwrap();
+        assert_eq!(commit.updates, applied);
+        self.deliver(from, &commit.output.commit_message);
+        self.assert_agree()
+    }
+
     /// Member `from` proposes `update` by reference; everyone else caches it.
     pub fn propose(&mut self, from: usize, update: &AppDataUpdate) {
         let proposal = self.groups[from].propose_app_data_update(update).unwrap();
