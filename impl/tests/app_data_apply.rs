@@ -334,10 +334,7 @@ fn a_gce_by_reference_next_to_app_data_update_changes_the_other_extensions() {
             server.signing_identity().clone(),
         ]))
         .unwrap();
-    let proposal = m.groups[1]
-        .propose_group_context_extensions(extensions, Vec::new())
-        .unwrap();
-    m.deliver(1, &proposal);
+    m.propose_extensions(1, extensions);
 
     let commit = m.groups[0]
         .commit_app_data_updates(&[AppDataUpdate::update(REPLACE, b"b".to_vec())])

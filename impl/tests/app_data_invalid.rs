@@ -258,10 +258,7 @@ fn with_app_data_update_required_a_gce_may_not_touch_the_dictionary() {
     assert_eq!(app_data_error(&refused), Some(expected));
 
     // A cached one is dropped; the AppDataUpdate next to it goes through.
-    let proposal = m.groups[2]
-        .propose_group_context_extensions(rewritten, Vec::new())
-        .unwrap();
-    m.deliver(2, &proposal);
+    m.propose_extensions(2, rewritten);
     assert_eq!(
         m.commit(1, &[AppDataUpdate::update(APPEND, b"x".to_vec())])
             .dictionary,
@@ -288,10 +285,7 @@ fn without_the_requirement_a_gce_may_rewrite_the_dictionary() {
 
     // U9: AppDataUpdates apply after it, to the dictionary it installs.
     let rewritten = extensions_with(&m, &[(APPEND, b"G")]);
-    let proposal = m.groups[2]
-        .propose_group_context_extensions(rewritten, Vec::new())
-        .unwrap();
-    m.deliver(2, &proposal);
+    m.propose_extensions(2, rewritten);
     assert_eq!(
         m.commit(1, &[AppDataUpdate::update(APPEND, b"+".to_vec())])
             .dictionary,

@@ -10,7 +10,7 @@ use mls_appsync::app_data::{
     create_app_data_members,
 };
 use mls_appsync::mls_rs::identity::SigningIdentity;
-use mls_appsync::mls_rs::{GroupStateStorage, MlsMessage};
+use mls_appsync::mls_rs::{ExtensionList, GroupStateStorage, MlsMessage};
 use mls_appsync::{AppSyncGroupExt, Processed, Rejected, WireFormatPolicy};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
@@ -167,6 +167,15 @@ impl Members {
         assert_eq!(commit.updates, applied);
         self.deliver(from, &commit.output.commit_message);
         self.assert_agree()
+    }
+
+    /// Member `from` proposes a GroupContextExtensions proposal setting
+    /// `extensions`, by reference; everyone else caches it.
+    pub fn propose_extensions(&mut self, from: usize, extensions: ExtensionList) {
+        let proposal = self.groups[from]
+            .propose_group_context_extensions(extensions, Vec::new())
+            .unwrap();
+        self.deliver(from, &proposal);
     }
 
     /// Member `from` proposes `update` by reference; everyone else caches it.
