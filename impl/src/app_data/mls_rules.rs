@@ -1,5 +1,5 @@
 //! [`AppDataUpdateRules`]: the `MlsRules` that give AppDataUpdate its
-//! meaning in mls-rs, beside (not instead of) [`AppSyncRules`](crate::AppSyncRules).
+//! meaning in mls-rs, beside (not instead of) [`crate::AppSyncRules`].
 //! The rule functions it calls are in [`crate::app_data::rules`].
 //!
 //! mls-rs calls [`MlsRules::filter_proposals`] on the committer (Send) and
@@ -19,7 +19,7 @@
 //! absent entry (U5) and the component's refusal (U6).
 //!
 //! On Send the same functions run, after the AppDataUpdates are put in a
-//! canonical order ([`canonical_order`](super::rules::canonical_order));
+//! canonical order ([`super::bundle::canonical_order`]);
 //! a by-reference proposal that breaks a rule is dropped, a by-value one
 //! fails commit building with the typed error.
 
@@ -36,14 +36,17 @@ use mls_rs::{ExtensionList, MlsRules};
 use mls_rs_core::extension::ExtensionType;
 use mls_rs_core::group::ProposalType;
 
+use super::bundle::{
+    by_value_gce_wins, canonical_order, collect_candidates, rewrite_app_data_updates,
+    screen_group_context_extensions,
+};
 use super::codec::ComponentId;
 use super::component::{Component, Components};
 use super::error::AppDataError;
 use super::proposal::is_app_data_update;
 use super::rules::{
-    apply_in_order, by_value_gce_wins, canonical_order, collect_candidates,
-    rewrite_app_data_updates, screen_group_context_extensions, u1_well_formed_dictionary,
-    u4_one_remove_or_updates, u7_inject_dictionary, u9_base_extensions,
+    apply_in_order, u1_well_formed_dictionary, u4_one_remove_or_updates, u7_inject_dictionary,
+    u9_base_extensions,
 };
 use crate::app_sync_rules::{AppSyncRules, WireFormatPolicy};
 use crate::client::ProfileRules;

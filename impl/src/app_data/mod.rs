@@ -13,8 +13,8 @@
 //! * [`proposal`]: the proposal as an mls-rs custom proposal;
 //! * [`component`]: the [`Component`] trait (the application's logic per
 //!   id) and [`Replace`]; [`cas`]: [`Cas`], compare-and-swap;
-//! * [`rules`]: one function per rule; [`mls_rules`]: the `MlsRules`,
-//!   [`AppDataUpdateRules`];
+//! * [`rules`]: one function per rule; [`bundle`]: how they meet mls-rs's
+//!   proposal bundle; [`mls_rules`]: the `MlsRules`, [`AppDataUpdateRules`];
 //! * [`group`]: creating groups, the group operations; [`external`]: an
 //!   external sender's proposals; [`error`]: [`AppDataError`].
 //!
@@ -49,12 +49,13 @@
 //!   extension with no entries.
 //! * **On Send** the committer orders AppDataUpdates canonically, keeps its
 //!   own by-value ones and drops cached ones that conflict with them
-//!   ([`rules::u4_one_remove_or_updates`]).
+//!   ([`rules::u4_one_remove_or_updates`], [`bundle::canonical_order`]).
 //! * **mls-rs limit**: a committer cannot commit its own by-value
 //!   GroupContextExtensions proposal with its own AppDataUpdates
 //!   ([`AppDataError::ByValueGroupContextExtensionsWithUpdates`]); a cached
 //!   (by-reference) one works, and receivers accept both.
 
+pub mod bundle;
 pub mod cas;
 pub mod codec;
 pub mod component;
