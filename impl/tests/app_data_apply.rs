@@ -70,8 +70,9 @@ fn updates_create_missing_entries_at_their_sorted_place() {
         cas_update(CAS, None, b"cas".to_vec()).unwrap(),
         AppDataUpdate::update(REPLACE_LOW, b"low".to_vec()),
     ];
+    // The wire keeps the committer's order; the dictionary is sorted.
     assert_eq!(
-        m.commit(2, &updates).dictionary,
+        m.commit_applying(2, &updates, &updates).dictionary,
         entries(&[
             (REPLACE_LOW, b"low"),
             (REPLACE, b"r"),

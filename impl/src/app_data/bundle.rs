@@ -106,16 +106,14 @@ pub fn collect_candidates(
 /// then the committer's by-value ones in the caller's order. It becomes the
 /// wire order, hence the order every receiver applies.
 pub fn canonical_order(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let key = |c: &Candidate| {
-        let sender = match c.sender {
-            Sender::Member(index) => (0u8, index),
-            Sender::External(index) => (1, index),
-            _ => (2, 0),
-        };
-        (!c.by_reference(), sender, c.update.component_id())
+    // By-value proposals all get the same key, and the sort is stable, so
+    // they keep the caller's order after every by-reference one.
+    let key = |c: &Candidate| match (c.by_reference(), c.sender) {
+        (false, _) => (1u8, 0u8, 0u32, 0u16),
+        (true, Sender::Member(index)) => (0, 0, index, c.update.component_id()),
+        (true, Sender::External(index)) => (0, 1, index, c.update.component_id()),
+        (true, _) => (0, 2, 0, c.update.component_id()),
     };
-    // Stable: by-value proposals (equal keys apart from their data, which
-    // is not compared for them) keep the caller's order.
     candidates.sort_by(|a, b| {
         key(a).cmp(&key(b)).then_with(|| match a.by_reference() {
             true => a.proposal.data().cmp(b.proposal.data()),
