@@ -8,6 +8,11 @@
 //! the test-only forger are such wrappers, so what a user ships is always
 //! `AppSyncRules` itself. [`create_members`] makes one group of several
 //! clients (create, add everyone in one commit, join by Welcome).
+//!
+//! The builder takes any [`ProfileRules`]: rules that name their code points
+//! and have a wire-format switch. AppSync's rules are such rules, and so are
+//! the successor's [`AppDataUpdateRules`](crate::app_data::AppDataUpdateRules)
+//! (whose groups are made by [`crate::app_data::group`]).
 
 use mls_rs::client_builder::{BaseConfig, WithCryptoProvider, WithIdentityProvider, WithMlsRules};
 use mls_rs::crypto::SignatureSecretKey;
@@ -20,6 +25,7 @@ use mls_rs::{
     CipherSuite, CipherSuiteProvider, Client, CryptoProvider, ExtensionList, Group, MlsMessage,
     MlsRules,
 };
+use mls_rs_core::extension::ExtensionType;
 use mls_rs_core::group::ProposalType;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
@@ -33,6 +39,47 @@ use crate::extension::with_application_states;
 use crate::group::AppSyncGroupExt;
 use crate::rules::r10_well_formed_application_states;
 use crate::wrap::{RulesWrapper, Wrapped};
+
+/// Rules of one profile (AppSync, or the successor's AppDataUpdate) that a
+/// client can install: the code points to register, the wire-format switch,
+/// and the check a joined group's extensions must pass.
+pub trait ProfileRules: MlsRules + Clone {
+    /// The extension types to register, so that leaves advertise them.
+    fn extension_types(&self) -> Vec<ExtensionType>;
+
+    /// The custom proposal types to register.
+    fn proposal_types(&self) -> Vec<ProposalType>;
+
+    /// Send the next proposals and commits as PublicMessage or
+    /// PrivateMessage.
+    fn set_wire_format(&self, policy: WireFormatPolicy);
+
+    /// Whether a group with these GroupContext extensions may be joined
+    /// (its profile state must be well-formed).
+    fn check_joined(&self, extensions: &ExtensionList) -> Result<(), MlsError>;
+}
+
+/// Every AppSync rule set is a profile: the AppSync code points, the switch
+/// of the AppSync rules inside, and R10 on join.
+impl<T: WrapsAppSyncRules> ProfileRules for T {
+    fn extension_types(&self) -> Vec<ExtensionType> {
+        vec![APPLICATION_STATES_EXTENSION_TYPE]
+    }
+
+    fn proposal_types(&self) -> Vec<ProposalType> {
+        vec![APP_SYNC_PROPOSAL_TYPE]
+    }
+
+    fn set_wire_format(&self, policy: WireFormatPolicy) {
+        self.app_sync_rules().set_wire_format(policy);
+    }
+
+    fn check_joined(&self, extensions: &ExtensionList) -> Result<(), MlsError> {
+        r10_well_formed_application_states(extensions)
+            .map(|_| ())
+            .map_err(|e| MlsError::MlsRulesError(e.into_any_error()))
+    }
+}
 
 /// Rules a client can install: [`AppSyncRules`], or a [`Wrapped`] wrapper
 /// around them (test or benchmark behaviour, see [`crate::wrap`]).
@@ -61,12 +108,13 @@ pub type ClientConfig<P = RustCryptoProvider, R = AppSyncRules> =
 /// A group of an [`AppSyncClient`]. It is a plain mls-rs `Group` (and `Clone`).
 pub type AppSyncGroup<P = RustCryptoProvider, R = AppSyncRules> = Group<ClientConfig<P, R>>;
 
-/// An mls-rs client that supports AppSync, with its rules and identity.
+/// An mls-rs client that supports AppSync (or, with other [`ProfileRules`],
+/// the successor's AppDataUpdate), with its rules and identity.
 #[derive(Clone, Debug)]
 pub struct AppSyncClient<P = RustCryptoProvider, R = AppSyncRules>
 where
     P: CryptoProvider + Clone,
-    R: WrapsAppSyncRules,
+    R: ProfileRules,
 {
     client: Client<ClientConfig<P, R>>,
     rules: R,
@@ -107,7 +155,7 @@ impl AppSyncClient {
     }
 }
 
-impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClientBuilder<P, R> {
+impl<P: CryptoProvider + Clone, R: ProfileRules> AppSyncClientBuilder<P, R> {
     /// Use crypto provider `crypto` (for example aws-lc).
     pub fn crypto<Q: CryptoProvider + Clone>(self, crypto: Q) -> AppSyncClientBuilder<Q, R> {
         AppSyncClientBuilder {
@@ -120,8 +168,9 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClientBuilder<P, R>
         }
     }
 
-    /// Install `rules`: [`AppSyncRules`] or a wrapper around them.
-    pub fn rules<S: WrapsAppSyncRules>(self, rules: S) -> AppSyncClientBuilder<P, S> {
+    /// Install `rules`: [`AppSyncRules`] or a wrapper around them, or
+    /// another profile's rules (their code points are registered instead).
+    pub fn rules<S: ProfileRules>(self, rules: S) -> AppSyncClientBuilder<P, S> {
         AppSyncClientBuilder {
             name: self.name,
             crypto: self.crypto,
@@ -138,7 +187,7 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClientBuilder<P, R>
         self
     }
 
-    /// Also register `proposal_type` (besides AppSync's), so that leaves
+    /// Also register `proposal_type` (besides the profile's), so that leaves
     /// advertise it.
     pub fn custom_proposal_type(mut self, proposal_type: ProposalType) -> Self {
         self.custom_proposal_types.push(proposal_type);
@@ -162,8 +211,10 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClientBuilder<P, R>
             .mls_rules(self.rules.clone())
             .crypto_provider(self.crypto)
             .identity_provider(BasicIdentityProvider::new())
-            .extension_type(APPLICATION_STATES_EXTENSION_TYPE)
-            .custom_proposal_type(APP_SYNC_PROPOSAL_TYPE);
+            .extension_types(self.rules.extension_types());
+        for proposal_type in self.rules.proposal_types() {
+            builder = builder.custom_proposal_type(proposal_type);
+        }
         for proposal_type in self.custom_proposal_types {
             builder = builder.custom_proposal_type(proposal_type);
         }
@@ -195,7 +246,7 @@ pub fn new_identity<P: CryptoProvider>(
     Ok((SigningIdentity::new(credential, public), secret))
 }
 
-impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
+impl<P: CryptoProvider + Clone, R: ProfileRules> AppSyncClient<P, R> {
     /// The underlying mls-rs client.
     pub fn mls_client(&self) -> &Client<ClientConfig<P, R>> {
         &self.client
@@ -219,7 +270,7 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
     /// Send the next proposals and commits of all this client's groups as
     /// PublicMessage or PrivateMessage (R8).
     pub fn set_wire_format(&self, policy: WireFormatPolicy) {
-        self.rules.app_sync_rules().set_wire_format(policy);
+        self.rules.set_wire_format(policy);
     }
 
     /// A key package message, for being added to a group.
@@ -228,6 +279,29 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
             .generate_key_package_message(ExtensionList::new(), ExtensionList::new(), None)
     }
 
+    /// Join a group from a Welcome (the ratchet tree travels in the Welcome).
+    ///
+    /// A group whose profile state is ill-formed is refused
+    /// ([`ProfileRules::check_joined`]; for AppSync, an ill-formed
+    /// `application_states`, R10): no AppSync could ever be committed in it.
+    pub fn join_group(&self, welcome: &MlsMessage) -> Result<AppSyncGroup<P, R>, MlsError> {
+        self.join_group_with_tree(None, welcome)
+    }
+
+    /// Like [`join_group`](Self::join_group), for a Welcome that does not
+    /// carry the ratchet tree: `tree` gives it.
+    pub fn join_group_with_tree(
+        &self,
+        tree: Option<ExportedTree<'_>>,
+        welcome: &MlsMessage,
+    ) -> Result<AppSyncGroup<P, R>, MlsError> {
+        let group = self.client.join_group(tree, welcome, None)?.0;
+        self.rules.check_joined(&group.context().extensions)?;
+        Ok(group)
+    }
+}
+
+impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
     /// Create a group whose `application_states` holds `initial_states` (in
     /// that order) and whose `external_senders` lists `external_senders`.
     ///
@@ -257,27 +331,6 @@ impl<P: CryptoProvider + Clone, R: WrapsAppSyncRules> AppSyncClient<P, R> {
         Ok(self
             .client
             .create_group(extensions, ExtensionList::new(), None)?)
-    }
-
-    /// Join a group from a Welcome (the ratchet tree travels in the Welcome).
-    ///
-    /// A group whose `application_states` is ill-formed (R10) is refused:
-    /// no AppSync could ever be committed in it.
-    pub fn join_group(&self, welcome: &MlsMessage) -> Result<AppSyncGroup<P, R>, MlsError> {
-        self.join_group_with_tree(None, welcome)
-    }
-
-    /// Like [`join_group`](Self::join_group), for a Welcome that does not
-    /// carry the ratchet tree: `tree` gives it.
-    pub fn join_group_with_tree(
-        &self,
-        tree: Option<ExportedTree<'_>>,
-        welcome: &MlsMessage,
-    ) -> Result<AppSyncGroup<P, R>, MlsError> {
-        let group = self.client.join_group(tree, welcome, None)?.0;
-        r10_well_formed_application_states(&group.context().extensions)
-            .map_err(|e| MlsError::MlsRulesError(e.into_any_error()))?;
-        Ok(group)
     }
 }
 

@@ -22,7 +22,9 @@
 //! * [`receive`]: all-or-nothing processing of incoming messages, with
 //!   arrival verdicts on proposals;
 //! * [`external`]: an external sender that proposes AppSync (R7);
-//! * [`error`]: [`AppSyncError`] and the [`RejectionReason`] classes.
+//! * [`error`]: [`AppSyncError`] and the [`RejectionReason`] classes;
+//! * [`app_data`]: the successor's AppDataUpdate and `app_data_dictionary`
+//!   (draft-ietf-mls-extensions), with their own rules, beside AppSync.
 //!
 //! Test-only features: `fault-injection` (seeded faults for the conformance
 //! harness) and `forge` ([`forge::ForgingRules`], a wrapper around the rules
@@ -94,6 +96,7 @@
 
 #![deny(missing_docs)]
 
+pub mod app_data;
 pub mod app_sync_rules;
 pub mod client;
 pub mod codec;
@@ -115,8 +118,8 @@ pub mod wrap;
 
 pub use app_sync_rules::{AppSyncRules, UnknownIdPolicy, WireFormatPolicy};
 pub use client::{
-    AppSyncClient, AppSyncClientBuilder, AppSyncGroup, ClientConfig, NewGroup, WrapsAppSyncRules,
-    create_members, create_members_joining,
+    AppSyncClient, AppSyncClientBuilder, AppSyncGroup, ClientConfig, NewGroup, ProfileRules,
+    WrapsAppSyncRules, create_members, create_members_joining,
 };
 pub use codec::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
 pub use error::{
