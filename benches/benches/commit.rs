@@ -17,65 +17,11 @@
 //!   member processes it. Measured only where every member is in memory
 //!   (groups up to `ROUND_MAX_MEMBERS`), never extrapolated.
 
+use appsync_benches::session::{Point, Session};
 use appsync_benches::settings::{self, APP_SYNCS_PER_COMMIT, ROUND_MAX_MEMBERS, size_label};
-use appsync_benches::{CommitKind, Members, Provider, Workload};
+use appsync_benches::{CommitKind, Provider};
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_appsync::AppSyncGroupExt;
-use mls_rs::{ExtensionList, MlsMessage};
-
-/// One parameter point.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Point {
-    size: usize,
-    state: usize,
-    n: usize,
-}
-
-/// The group of the current size and the commits of the current point.
-/// Everything is built on first use, so a run filtered down to a few ids
-/// builds only the groups it times.
-struct Session<P: Provider> {
-    members: Option<Members<P>>,
-    workload: Option<(Point, Workload)>,
-    messages: Vec<(CommitKind, MlsMessage)>,
-}
-
-impl<P: Provider> Session<P> {
-    fn new() -> Self {
-        Self {
-            members: None,
-            workload: None,
-            messages: Vec::new(),
-        }
-    }
-
-    /// The members and workload of `point` and its verified commit of `kind`.
-    fn prepare(&mut self, point: Point, kind: CommitKind) -> (&Members<P>, &Workload, MlsMessage) {
-        if self.members.as_ref().is_none_or(|m| m.size() != point.size) {
-            self.workload = None;
-            let keep_all = point.size <= ROUND_MAX_MEMBERS;
-            self.members = Some(Members::build(point.size, keep_all, Vec::new()));
-        }
-        let members = self.members.as_mut().expect("built above");
-        if self.workload.as_ref().is_none_or(|(p, _)| *p != point) {
-            let base: ExtensionList = members.committer().context().extensions.clone();
-            let workload = Workload::new(&base, point.state, point.n);
-            members.set_states(workload.initial_states());
-            self.workload = Some((point, workload));
-            self.messages.clear();
-        }
-        let workload = &self.workload.as_ref().expect("set above").1;
-        let message = match self.messages.iter().find(|(k, _)| *k == kind) {
-            Some((_, m)) => m.clone(),
-            None => {
-                let m = workload.verified_commit(members, kind);
-                self.messages.push((kind, m.clone()));
-                m
-            }
-        };
-        (members, workload, message)
-    }
-}
 
 /// Baselines that do not depend on `n` run once, at `n=1`.
 fn kinds(n: usize) -> &'static [CommitKind] {

@@ -9,6 +9,9 @@
 //!   `awslc` feature) and client construction;
 //! * [`members`]: building a group once per size, keeping only the members
 //!   a benchmark needs;
+//! * [`session`]: one parameter point of the commit benchmarks and the
+//!   group and commits it needs, built lazily (shared by `commit` and the
+//!   `ratio` guard);
 //! * [`workload`]: what a parameter point commits (AppSync or a baseline),
 //!   and the one-time correctness check done before any timing.
 //!
@@ -18,6 +21,7 @@
 pub mod members;
 pub mod provider;
 pub mod rules;
+pub mod session;
 pub mod settings;
 pub mod workload;
 
