@@ -64,21 +64,22 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use mls_rs::MlsRules;
 use mls_rs::client_builder::PaddingMode;
 use mls_rs::group::proposal::CustomProposal;
 use mls_rs::group::{GroupContext, Roster};
 use mls_rs::mls_rules::{
     CommitDirection, CommitOptions, CommitSource, EncryptionOptions, ProposalBundle, ProposalSource,
 };
+use mls_rs::{ExtensionList, MlsRules};
 
 use crate::error::AppSyncError;
 use crate::fault::Fault;
 use crate::proposal::is_app_sync;
 use crate::rules::{
-    collect_candidates, committer_sender, r4_no_gce_with_app_sync, r5_apply_in_order,
-    r5_one_app_sync_per_id, r9_inject_application_states, r10_well_formed_application_states,
-    rewrite_app_syncs, screen_group_context_extensions,
+    AppSyncCandidate, R4Outcome, carry_out_r4, collect_candidates, committer_sender,
+    next_extensions, r4_no_gce_with_app_sync, r5_apply_in_order, r5_one_app_sync_per_id,
+    r9_inject_application_states, r10_well_formed_application_states, rewrite_app_syncs,
+    screen_group_context_extensions,
 };
 
 /// What to do with an AppSync whose `application_id` has no entry (R3).
@@ -197,6 +198,82 @@ impl AppSyncRules {
     }
 }
 
+/// What the rules do to a bundle that holds AppSyncs: decided while the
+/// AppSyncs and the current `application_states` are read in place
+/// ([`AppSyncRules::plan`]), carried out on the bundle afterwards.
+struct Plan {
+    /// R4's outcome.
+    r4: R4Outcome,
+    /// The positions of the AppSyncs that go into the commit, in order.
+    survivors: Vec<usize>,
+    /// The next GroupContext's extensions, if the commit changes them.
+    next_extensions: Option<ExtensionList>,
+}
+
+impl AppSyncRules {
+    /// Validate and apply the AppSyncs of `bundle` (see the module
+    /// documentation for the order of the checks). Nothing is copied but the
+    /// new `application_states`, encoded once.
+    fn plan(
+        &self,
+        direction: CommitDirection,
+        roster: &Roster,
+        context: &GroupContext,
+        bundle: &ProposalBundle,
+    ) -> Result<Plan, AppSyncError> {
+        let states = r10_well_formed_application_states(&context.extensions)?;
+        let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
+        let candidates =
+            collect_candidates(direction, bundle, roster, context, accept_unauthorized)?;
+        let candidates = r5_one_app_sync_per_id(
+            direction,
+            candidates,
+            self.faulty(Fault::AcceptDuplicateIds),
+        )?;
+        let policy = if self.faulty(Fault::AcceptUnknownId) {
+            UnknownIdPolicy::Create
+        } else {
+            self.unknown_id_policy
+        };
+        let reverse = self.faulty(Fault::ApplyInReverseOrder);
+        let (new_states, mut survivors) =
+            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
+        // Last, so that on Send a GroupContextExtensions proposal is only
+        // dropped for an AppSync that really goes into the commit.
+        let r4 = if self.faulty(Fault::AcceptAppSyncWithGce) {
+            R4Outcome::Keep
+        } else {
+            r4_no_gce_with_app_sync(direction, bundle, &survivors)?
+        };
+        // Whether a GroupContextExtensions proposal from the wire is left
+        // once R4 is carried out.
+        let wire_gce_left = match r4 {
+            R4Outcome::Keep => bundle
+                .group_context_ext_proposals()
+                .iter()
+                .any(|p| p.source != ProposalSource::Local),
+            R4Outcome::DropByReferenceGce => false,
+            R4Outcome::DropByReferenceGceAndAppSyncs => {
+                survivors.clear();
+                true
+            }
+        };
+        // With a GroupContextExtensions proposal still present (only possible
+        // under Fault::AcceptAppSyncWithGce), that proposal decides the new
+        // extensions: adding a second one would make mls-rs refuse the list.
+        let inject = !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply);
+        let next_extensions = match inject {
+            true => Some(next_extensions(&new_states, context)?),
+            false => None,
+        };
+        Ok(Plan {
+            r4,
+            survivors: survivors.iter().map(AppSyncCandidate::slot).collect(),
+            next_extensions,
+        })
+    }
+}
+
 impl MlsRules for AppSyncRules {
     type Error = AppSyncError;
 
@@ -216,47 +293,13 @@ impl MlsRules for AppSyncRules {
         {
             return Ok(bundle);
         }
-        let states = r10_well_formed_application_states(&context.extensions)?;
-
-        let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
-        let candidates =
-            collect_candidates(direction, &bundle, roster, context, accept_unauthorized)?;
-        let candidates = r5_one_app_sync_per_id(
-            direction,
-            candidates,
-            self.faulty(Fault::AcceptDuplicateIds),
-        )?;
-        let policy = if self.faulty(Fault::AcceptUnknownId) {
-            UnknownIdPolicy::Create
-        } else {
-            self.unknown_id_policy
-        };
-        let reverse = self.faulty(Fault::ApplyInReverseOrder);
-        let (new_states, mut survivors) =
-            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
-        // Last, so that on Send a GroupContextExtensions proposal is only
-        // dropped for an AppSync that really goes into the commit.
-        if !self.faulty(Fault::AcceptAppSyncWithGce) {
-            r4_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
-        }
-
+        let plan = self.plan(direction, roster, context, &bundle)?;
+        carry_out_r4(&mut bundle, plan.r4);
         if direction == CommitDirection::Send {
-            rewrite_app_syncs(&mut bundle, &survivors);
+            rewrite_app_syncs(&mut bundle, &plan.survivors);
         }
-        let wire_gce_left = bundle
-            .group_context_ext_proposals()
-            .iter()
-            .any(|p| p.source != ProposalSource::Local);
-        // With a GroupContextExtensions proposal still present (only possible
-        // under Fault::AcceptAppSyncWithGce), that proposal decides the new
-        // extensions: adding a second one would make mls-rs refuse the list.
-        if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
-            r9_inject_application_states(
-                &mut bundle,
-                committer_sender(&source),
-                context,
-                new_states,
-            )?;
+        if let Some(extensions) = plan.next_extensions {
+            r9_inject_application_states(&mut bundle, committer_sender(&source), extensions);
         }
         Ok(bundle)
     }

@@ -10,6 +10,13 @@
 //! goes through [`encode`], which first checks every length against
 //! [`MAX_OPAQUE_LEN`], so an oversized state is refused with its size and the
 //! limit before a byte is copied.
+//!
+//! The rules read AppSyncs and the `application_states` list in place
+//! ([`read_app_sync`], [`read_states`]): the same exact decoding, with the
+//! same verdict and the same error for every input (`impl/tests/codec.rs`
+//! checks this against [`decode_exact`]), but the state blobs stay borrowed
+//! from the proposal and the extension, so a commit replacing a 1 MiB state
+//! copies it once, into the new extension ([`encode_states`]).
 
 use tls_codec::{Deserialize, Serialize, Size, TlsDeserialize, TlsSerialize, TlsSize, VLBytes};
 
@@ -46,11 +53,6 @@ impl ApplicationState {
     /// The opaque state blob.
     pub fn state(&self) -> &[u8] {
         self.state.as_slice()
-    }
-
-    /// Replace the state blob (what applying an AppSync does, R3).
-    pub(crate) fn set_state(&mut self, state: &[u8]) {
-        self.state = VLBytes::new(state.to_vec());
     }
 }
 
@@ -250,4 +252,170 @@ pub fn decode_exact<T: Deserialize>(bytes: &[u8]) -> Result<T, CodecError> {
             count: reader.len(),
         })
     }
+}
+
+/// An [`AppSync`] read in place from the bytes of its proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppSyncRef<'a> {
+    /// The application whose state changes.
+    pub application_id: u32,
+    /// The replacement state blob.
+    pub new_state: &'a [u8],
+    /// The whole encoded AppSync. `uint32 applicationId; opaque new_state<V>`
+    /// is also the encoding of the `ApplicationState` entry it produces.
+    pub encoded: &'a [u8],
+}
+
+/// An [`ApplicationState`] entry read in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateRef<'a> {
+    /// The application this state belongs to.
+    pub application_id: u32,
+    /// The opaque state blob.
+    pub state: &'a [u8],
+    /// The whole encoded entry (the id, the length prefix and the state).
+    pub encoded: &'a [u8],
+}
+
+impl StateRef<'_> {
+    /// An owned copy of the entry.
+    pub fn to_owned_state(&self) -> ApplicationState {
+        ApplicationState::new(self.application_id, self.state)
+    }
+}
+
+/// Reads the wire structures in place, with the checks `tls_codec` (feature
+/// `mls`) makes when it decodes them from a reader, in the same order.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Result<&'a [u8], CodecError> {
+        if self.rest.len() < count {
+            return Err(CodecError::Truncated);
+        }
+        let (head, tail) = self.rest.split_at(count);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> Result<u32, CodecError> {
+        let bytes = self.take(4)?;
+        Ok(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+    }
+
+    /// The variable-length integer of RFC 9420, section 2.1.2, used as a
+    /// vector length: the two top bits of the first byte give its size (1,
+    /// 2, 4 or 8 bytes), it must be minimal, and below 2^30.
+    fn length(&mut self) -> Result<usize, CodecError> {
+        let first = self.take(1)?[0];
+        let size = 1usize << (first >> 6);
+        let mut value = u64::from(first & 0x3f);
+        for &byte in self.take(size - 1)? {
+            value = (value << 8) | u64::from(byte);
+        }
+        if varint_size(value) != size || value > MAX_OPAQUE_LEN as u64 {
+            return Err(CodecError::InvalidLength);
+        }
+        // At most 2^30 - 1: fits any usize this crate builds for.
+        usize::try_from(value).map_err(|_| CodecError::InvalidLength)
+    }
+
+    fn opaque(&mut self) -> Result<&'a [u8], CodecError> {
+        let length = self.length()?;
+        self.take(length)
+    }
+
+    /// `uint32 id; opaque data<V>`: the AppSync and the entry share it.
+    fn id_and_opaque(&mut self) -> Result<(u32, &'a [u8], &'a [u8]), CodecError> {
+        let start = self.rest;
+        let id = self.u32()?;
+        let data = self.opaque()?;
+        let encoded = &start[..start.len() - self.rest.len()];
+        Ok((id, data, encoded))
+    }
+
+    fn finish(&self) -> Result<(), CodecError> {
+        match self.rest.len() {
+            0 => Ok(()),
+            count => Err(CodecError::TrailingBytes { count }),
+        }
+    }
+}
+
+/// Bytes of the minimal variable-length encoding of `value`.
+fn varint_size(value: u64) -> usize {
+    match value {
+        0..=0x3f => 1,
+        0x40..=0x3fff => 2,
+        0x4000..=0x3fff_ffff => 4,
+        _ => 8,
+    }
+}
+
+/// Read one AppSync spanning all of `bytes`, in place: the same verdict
+/// and error as [`decode_exact::<AppSync>`](decode_exact).
+pub fn read_app_sync(bytes: &[u8]) -> Result<AppSyncRef<'_>, CodecError> {
+    let mut reader = Reader { rest: bytes };
+    let (application_id, new_state, encoded) = reader.id_and_opaque()?;
+    reader.finish()?;
+    Ok(AppSyncRef {
+        application_id,
+        new_state,
+        encoded,
+    })
+}
+
+/// Read an `ApplicationStatesExtension` spanning all of `bytes`, in place:
+/// the same verdict and error as
+/// [`decode_exact::<ApplicationStatesExtension>`](decode_exact).
+pub fn read_states(bytes: &[u8]) -> Result<Vec<StateRef<'_>>, CodecError> {
+    let mut reader = Reader { rest: bytes };
+    let declared = reader.length()?;
+    // Like tls_codec's bounded reader: the entries are read from at most
+    // `declared` bytes; if the input holds fewer, it ends too early.
+    let available = declared.min(reader.rest.len());
+    let mut entries = Reader {
+        rest: reader.take(available)?,
+    };
+    let mut states = Vec::new();
+    while !entries.rest.is_empty() {
+        let (application_id, state, encoded) = entries.id_and_opaque()?;
+        states.push(StateRef {
+            application_id,
+            state,
+            encoded,
+        });
+    }
+    if available < declared {
+        return Err(CodecError::Truncated);
+    }
+    reader.finish()?;
+    Ok(states)
+}
+
+/// Encode `entries` as an `ApplicationStatesExtension`: the same bytes and
+/// the same length checks as [`encode`] of an extension holding them. Each
+/// entry is copied as it is already encoded (an unchanged entry from the
+/// list it was read from, a replaced one from its AppSync), so nothing is
+/// re-encoded and the output is allocated once, at its final size.
+pub fn encode_states(entries: &[StateRef<'_>]) -> Result<Vec<u8>, CodecError> {
+    let mut total = 0usize;
+    for entry in entries {
+        within_limit("application state", entry.state.len())?;
+        total = total.saturating_add(entry.encoded.len());
+    }
+    within_limit("application_states list", total)?;
+    // `total` < 2^30, so at most a 4-byte prefix.
+    let mut out = Vec::with_capacity(4 + total);
+    match varint_size(total as u64) {
+        1 => out.push(total as u8),
+        2 => out.extend_from_slice(&(0x4000 | total as u16).to_be_bytes()),
+        _ => out.extend_from_slice(&(0x8000_0000 | total as u32).to_be_bytes()),
+    }
+    for entry in entries {
+        out.extend_from_slice(entry.encoded);
+    }
+    Ok(out)
 }

@@ -10,9 +10,11 @@
 use std::collections::HashMap;
 
 use mls_rs::ExtensionList;
-use mls_rs_core::extension::{ExtensionType, MlsExtension};
+use mls_rs_core::extension::{Extension, ExtensionType, MlsExtension};
 
-use crate::codec::{self, AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
+use crate::codec::{
+    self, AppSyncRef, ApplicationState, ApplicationStatesExtension, CodecError, StateRef,
+};
 use crate::constants::APPLICATION_STATES_EXTENSION_TYPE;
 
 impl MlsExtension for ApplicationStatesExtension {
@@ -39,12 +41,23 @@ impl MlsExtension for ApplicationStatesExtension {
 /// only decodes; [`crate::rules::r10_well_formed_application_states`] also
 /// checks that no id repeats.
 pub fn application_states(extensions: &ExtensionList) -> Result<Vec<ApplicationState>, CodecError> {
-    match extensions.get(APPLICATION_STATES_EXTENSION_TYPE) {
+    Ok(application_states_in_place(extensions)?
+        .iter()
+        .map(StateRef::to_owned_state)
+        .collect())
+}
+
+/// [`application_states`], read in place: the blobs borrow `extensions`.
+pub fn application_states_in_place(
+    extensions: &ExtensionList,
+) -> Result<Vec<StateRef<'_>>, CodecError> {
+    // `ExtensionList::get` would copy the extension's bytes.
+    match extensions
+        .iter()
+        .find(|e| e.extension_type == APPLICATION_STATES_EXTENSION_TYPE)
+    {
         None => Ok(Vec::new()),
-        Some(extension) => {
-            codec::decode_exact::<ApplicationStatesExtension>(&extension.extension_data)
-                .map(ApplicationStatesExtension::into_states)
-        }
+        Some(extension) => codec::read_states(&extension.extension_data),
     }
 }
 
@@ -54,32 +67,48 @@ pub fn with_application_states(
     extensions: &ExtensionList,
     states: Vec<ApplicationState>,
 ) -> Result<ExtensionList, CodecError> {
-    let mut updated = extensions.clone();
-    let extension = mls_rs_core::extension::Extension::new(
-        APPLICATION_STATES_EXTENSION_TYPE,
-        codec::encode(&ApplicationStatesExtension::new(states))?,
-    );
-    updated.set(extension);
-    Ok(updated)
+    let data = codec::encode(&ApplicationStatesExtension::new(states))?;
+    Ok(with_application_states_data(extensions, data))
+}
+
+/// A copy of `extensions` whose `application_states` extension holds the
+/// encoded list `data` (in the old one's place, or appended if there was
+/// none). The old `application_states` bytes are not copied.
+pub fn with_application_states_data(extensions: &ExtensionList, data: Vec<u8>) -> ExtensionList {
+    let mut new = Some(Extension::new(APPLICATION_STATES_EXTENSION_TYPE, data));
+    let mut list: Vec<Extension> = extensions
+        .iter()
+        .map(|e| {
+            if e.extension_type == APPLICATION_STATES_EXTENSION_TYPE {
+                new.take().unwrap_or_else(|| e.clone())
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    list.extend(new);
+    ExtensionList::from(list)
 }
 
 /// An `application_states` list whose ids are known to be distinct, with the
 /// position of each id, so that applying N AppSyncs to E entries costs
-/// O(N + E) instead of a linear search per AppSync.
+/// O(N + E) instead of a linear search per AppSync. The entries are read in
+/// place: they borrow the extension they were read from and the AppSyncs
+/// applied to them, and nothing is copied until [`IndexedStates::encode`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IndexedStates {
-    entries: Vec<ApplicationState>,
+pub struct IndexedStates<'a> {
+    entries: Vec<StateRef<'a>>,
     position: HashMap<u32, usize>,
 }
 
-impl IndexedStates {
+impl<'a> IndexedStates<'a> {
     /// Index `entries`; the first repeated `application_id`, if any, is the
     /// error.
-    pub fn new(entries: Vec<ApplicationState>) -> Result<Self, u32> {
+    pub fn new(entries: Vec<StateRef<'a>>) -> Result<Self, u32> {
         let mut position = HashMap::with_capacity(entries.len());
         for (at, entry) in entries.iter().enumerate() {
-            if position.insert(entry.application_id(), at).is_some() {
-                return Err(entry.application_id());
+            if position.insert(entry.application_id, at).is_some() {
+                return Err(entry.application_id);
             }
         }
         Ok(Self { entries, position })
@@ -93,14 +122,18 @@ impl IndexedStates {
     /// Replace the state of an existing entry (its place in the list stays),
     /// or, if `create` is set, append a new entry at the end. Returns whether
     /// the AppSync was applied.
-    pub fn apply(&mut self, app_sync: &AppSync, create: bool) -> bool {
-        let id = app_sync.application_id();
+    pub fn apply(&mut self, app_sync: AppSyncRef<'a>, create: bool) -> bool {
+        let id = app_sync.application_id;
+        let entry = StateRef {
+            application_id: id,
+            state: app_sync.new_state,
+            encoded: app_sync.encoded,
+        };
         match self.position.get(&id) {
-            Some(&at) => self.entries[at].set_state(app_sync.new_state()),
+            Some(&at) => self.entries[at] = entry,
             None if create => {
                 self.position.insert(id, self.entries.len());
-                self.entries
-                    .push(ApplicationState::new(id, app_sync.new_state()));
+                self.entries.push(entry);
             }
             None => return false,
         }
@@ -108,12 +141,17 @@ impl IndexedStates {
     }
 
     /// The entries, in list order.
-    pub fn entries(&self) -> &[ApplicationState] {
+    pub fn entries(&self) -> &[StateRef<'a>] {
         &self.entries
     }
 
-    /// Take the entries out, in list order.
-    pub fn into_entries(self) -> Vec<ApplicationState> {
-        self.entries
+    /// Owned copies of the entries, in list order.
+    pub fn to_owned_entries(&self) -> Vec<ApplicationState> {
+        self.entries.iter().map(StateRef::to_owned_state).collect()
+    }
+
+    /// The encoded `ApplicationStatesExtension` holding the entries.
+    pub fn encode(&self) -> Result<Vec<u8>, CodecError> {
+        codec::encode_states(&self.entries)
     }
 }

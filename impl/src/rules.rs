@@ -20,7 +20,7 @@
 //! proposal that breaks a rule is dropped and a by-value one fails commit
 //! building ([`on_violation`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use mls_rs::ExtensionList;
 use mls_rs::extension::built_in::ExternalSendersExt;
@@ -31,21 +31,22 @@ use mls_rs::mls_rules::{
 };
 
 use crate::app_sync_rules::UnknownIdPolicy;
-use crate::codec::AppSync;
+use crate::codec::{AppSyncRef, read_app_sync};
 use crate::error::{AppSyncError, StatesDefect};
-use crate::extension::{IndexedStates, application_states, with_application_states};
-use crate::proposal::{decode_app_sync, is_app_sync};
+use crate::extension::{IndexedStates, application_states_in_place, with_application_states_data};
+use crate::proposal::is_app_sync;
 
-/// An AppSync found in the bundle, with how it got there.
-#[derive(Clone, Debug)]
-struct Candidate {
-    app_sync: AppSync,
+/// An AppSync found in the bundle, read in place, with how it got there.
+#[derive(Clone, Copy, Debug)]
+struct Candidate<'a> {
+    /// Its position in the bundle's custom proposals.
+    at: usize,
+    app_sync: AppSyncRef<'a>,
     sender: Sender,
-    source: ProposalSource,
-    proposal: CustomProposal,
+    source: &'a ProposalSource,
 }
 
-impl Candidate {
+impl Candidate<'_> {
     fn by_reference(&self) -> bool {
         matches!(self.source, ProposalSource::ByReference(_))
     }
@@ -95,6 +96,19 @@ pub fn r7_authorized_sender(
     }
 }
 
+/// What R4 asks of a bundle on Send (on Receive it only rejects).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum R4Outcome {
+    /// Nothing to change.
+    Keep,
+    /// Drop the by-reference GroupContextExtensions proposals.
+    DropByReferenceGce,
+    /// Drop the by-reference GroupContextExtensions proposals and every
+    /// AppSync: the committer's own by-value GroupContextExtensions proposal
+    /// wins over AppSyncs that all came by reference.
+    DropByReferenceGceAndAppSyncs,
+}
+
 /// R4: no GroupContextExtensions proposal next to an AppSync.
 ///
 /// Draft: "A proposal list that contains both an AppSync proposal and a
@@ -103,29 +117,43 @@ pub fn r7_authorized_sender(
 /// Receive: any GroupContextExtensions proposal that came on the wire, next
 /// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
 /// by-value one is an error next to a by-value AppSync, and makes the
-/// by-reference AppSyncs drop otherwise.
+/// by-reference AppSyncs drop otherwise. `app_syncs` are the AppSyncs that
+/// survived the other rules; the caller carries the outcome out
+/// ([`carry_out_r4`]).
 pub fn r4_no_gce_with_app_sync(
     direction: CommitDirection,
-    bundle: &mut ProposalBundle,
-    app_syncs: &mut Vec<AppSyncCandidate>,
-) -> Result<(), AppSyncError> {
-    let wire_gce = |p: &ProposalInfo<mls_rs::ExtensionList>| p.source != ProposalSource::Local;
-    if app_syncs.is_empty() || !bundle.group_context_ext_proposals().iter().any(wire_gce) {
-        return Ok(());
+    bundle: &ProposalBundle,
+    app_syncs: &[AppSyncCandidate<'_>],
+) -> Result<R4Outcome, AppSyncError> {
+    let gces = bundle.group_context_ext_proposals();
+    let wire_gce = |p: &ProposalInfo<ExtensionList>| p.source != ProposalSource::Local;
+    if app_syncs.is_empty() || !gces.iter().any(wire_gce) {
+        return Ok(R4Outcome::Keep);
     }
     if direction == CommitDirection::Receive {
         return Err(AppSyncError::AppSyncWithGroupContextExtensions);
     }
-    bundle.retain_by_type::<mls_rs::ExtensionList, _, _>(|p| {
-        Ok::<_, AppSyncError>(!matches!(p.source, ProposalSource::ByReference(_)))
-    })?;
-    if bundle.group_context_ext_proposals().iter().any(wire_gce) {
-        if app_syncs.iter().any(|c| !c.0.by_reference()) {
-            return Err(AppSyncError::AppSyncWithGroupContextExtensions);
-        }
-        app_syncs.clear();
+    let by_value_gce = gces
+        .iter()
+        .any(|p| wire_gce(p) && !matches!(p.source, ProposalSource::ByReference(_)));
+    if !by_value_gce {
+        return Ok(R4Outcome::DropByReferenceGce);
     }
-    Ok(())
+    if app_syncs.iter().any(|c| !c.0.by_reference()) {
+        return Err(AppSyncError::AppSyncWithGroupContextExtensions);
+    }
+    Ok(R4Outcome::DropByReferenceGceAndAppSyncs)
+}
+
+/// Carry out R4's outcome on the bundle (the AppSyncs it drops are left out
+/// by the caller's rewrite).
+pub(crate) fn carry_out_r4(bundle: &mut ProposalBundle, outcome: R4Outcome) {
+    if outcome == R4Outcome::Keep {
+        return;
+    }
+    let _ = bundle.retain_by_type::<ExtensionList, _, _>(|p| {
+        Ok::<_, AppSyncError>(!matches!(p.source, ProposalSource::ByReference(_)))
+    });
 }
 
 /// R5 (validity half, and the order on Send): at most one AppSync per
@@ -142,37 +170,46 @@ pub fn r4_no_gce_with_app_sync(
 ///
 /// `allow_duplicates` exists only for the `AcceptDuplicateIds` seeded fault
 /// (feature `fault-injection`); honest rules pass `false`.
-pub fn r5_one_app_sync_per_id(
+pub fn r5_one_app_sync_per_id<'a>(
     direction: CommitDirection,
-    mut app_syncs: Vec<AppSyncCandidate>,
+    mut app_syncs: Vec<AppSyncCandidate<'a>>,
     allow_duplicates: bool,
-) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
-    if direction == CommitDirection::Send {
-        // Stable sort: by-value proposals keep the caller's order.
-        app_syncs.sort_by_key(|c| canonical_key(&c.0));
-    }
+) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
     if allow_duplicates {
+        if direction == CommitDirection::Send {
+            app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
+        }
         return Ok(app_syncs);
     }
-    let mut kept: Vec<Option<AppSyncCandidate>> = Vec::with_capacity(app_syncs.len());
+    if direction == CommitDirection::Receive {
+        // The wire order stands; the first repeated id rejects the commit.
+        let mut seen = BTreeSet::new();
+        return match app_syncs
+            .iter()
+            .map(|c| c.0.app_sync.application_id)
+            .find(|&id| !seen.insert(id))
+        {
+            Some(application_id) => Err(AppSyncError::DuplicateApplicationId { application_id }),
+            None => Ok(app_syncs),
+        };
+    }
+    // Stable sort: by-value proposals keep the caller's order.
+    app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
+    let mut kept: Vec<Option<AppSyncCandidate<'a>>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
-        let id = candidate.0.app_sync.application_id();
-        let duplicate = AppSyncError::DuplicateApplicationId { application_id: id };
+        let id = candidate.0.app_sync.application_id;
         let Some(earlier) = slot_of_id.get(&id).and_then(|&slot| kept.get_mut(slot)) else {
             slot_of_id.insert(id, kept.len());
             kept.push(Some(candidate));
             continue;
         };
-        if direction == CommitDirection::Receive {
-            return Err(duplicate);
-        }
         if candidate.0.by_reference() {
             // An earlier proposal (by reference, or by value) already holds the id.
             continue;
         }
         if !earlier.as_ref().is_some_and(|c| c.0.by_reference()) {
-            return Err(duplicate);
+            return Err(AppSyncError::DuplicateApplicationId { application_id: id });
         }
         // The committer's own AppSync replaces the cached one; it keeps its
         // place among the by-value proposals, after all by-reference ones.
@@ -184,10 +221,11 @@ pub fn r5_one_app_sync_per_id(
 }
 
 /// Sort key of the canonical Send order: all by-reference proposals first,
-/// sorted by sender, id and state; then the by-value ones (equal keys).
-fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
+/// sorted by sender, id and state; then the by-value ones (equal keys). The
+/// state is compared in place.
+fn canonical_key<'a>(candidate: &Candidate<'a>) -> (u8, u8, u32, u32, &'a [u8]) {
     if !candidate.by_reference() {
-        return (1, 0, 0, 0, Vec::new());
+        return (1, 0, 0, 0, &[]);
     }
     let (rank, index) = match candidate.sender {
         Sender::Member(index) => (0, index),
@@ -198,8 +236,8 @@ fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
         0,
         rank,
         index,
-        candidate.app_sync.application_id(),
-        candidate.app_sync.new_state().to_vec(),
+        candidate.app_sync.application_id,
+        candidate.app_sync.new_state,
     )
 }
 
@@ -213,16 +251,16 @@ fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
 /// An id without an entry is an error under [`UnknownIdPolicy::Reject`] and
 /// appends an entry under [`UnknownIdPolicy::Create`]. On error `states` is
 /// unchanged. Constant time: [`IndexedStates`] knows each id's position.
-pub fn r3_apply_app_sync(
-    states: &mut IndexedStates,
-    app_sync: &AppSync,
+pub fn r3_apply_app_sync<'a>(
+    states: &mut IndexedStates<'a>,
+    app_sync: AppSyncRef<'a>,
     policy: UnknownIdPolicy,
 ) -> Result<(), AppSyncError> {
     if states.apply(app_sync, policy == UnknownIdPolicy::Create) {
         Ok(())
     } else {
         Err(AppSyncError::UnknownApplicationId {
-            application_id: app_sync.application_id(),
+            application_id: app_sync.application_id,
         })
     }
 }
@@ -237,10 +275,10 @@ pub fn r3_apply_app_sync(
 /// make the state unreadable for the others.
 pub fn r10_well_formed_application_states(
     extensions: &ExtensionList,
-) -> Result<IndexedStates, AppSyncError> {
+) -> Result<IndexedStates<'_>, AppSyncError> {
     let invalid = AppSyncError::InvalidApplicationStates;
     let entries =
-        application_states(extensions).map_err(|e| invalid(StatesDefect::Malformed(e)))?;
+        application_states_in_place(extensions).map_err(|e| invalid(StatesDefect::Malformed(e)))?;
     IndexedStates::new(entries).map_err(|id| invalid(StatesDefect::RepeatedApplicationId(id)))
 }
 
@@ -252,46 +290,66 @@ pub fn r10_well_formed_application_states(
 /// of an MLS group agree on application state": the GroupContext enters the
 /// key schedule, so members that disagree derive different keys.
 ///
-/// Adds one GroupContextExtensions proposal with `ProposalSource::Local`: it
-/// is applied by mls-rs but never transmitted.
+/// Adds one GroupContextExtensions proposal with `ProposalSource::Local`
+/// carrying `extensions` (from [`next_extensions`]): it is applied by mls-rs
+/// but never transmitted.
 pub fn r9_inject_application_states(
     bundle: &mut ProposalBundle,
     committer: Sender,
-    context: &GroupContext,
-    states: IndexedStates,
-) -> Result<(), AppSyncError> {
-    let extensions = with_application_states(&context.extensions, states.into_entries())
-        .map_err(|e| AppSyncError::InvalidApplicationStates(StatesDefect::Malformed(e)))?;
+    extensions: ExtensionList,
+) {
     bundle.add(
         Proposal::GroupContextExtensions(extensions),
         committer,
         ProposalSource::Local,
     );
-    Ok(())
 }
 
-/// An AppSync of the bundle as the rule functions see it (opaque to callers).
-#[derive(Clone, Debug)]
-pub struct AppSyncCandidate(Candidate);
+/// The next GroupContext's extensions: the context's, with
+/// `application_states` holding `states`. The new list is encoded once; the
+/// other extensions are copied, the old `application_states` is not.
+pub fn next_extensions(
+    states: &IndexedStates<'_>,
+    context: &GroupContext,
+) -> Result<ExtensionList, AppSyncError> {
+    let data = states
+        .encode()
+        .map_err(|e| AppSyncError::InvalidApplicationStates(StatesDefect::Malformed(e)))?;
+    Ok(with_application_states_data(&context.extensions, data))
+}
+
+/// An AppSync of the bundle as the rule functions see it (opaque to
+/// callers): read in place, so it borrows the bundle.
+#[derive(Clone, Copy, Debug)]
+pub struct AppSyncCandidate<'a>(Candidate<'a>);
+
+impl AppSyncCandidate<'_> {
+    /// Its position in the bundle's custom proposals.
+    pub(crate) fn slot(&self) -> usize {
+        self.0.at
+    }
+}
 
 /// Decode the AppSyncs of the bundle and check their senders (R2, R7).
 ///
 /// `accept_unauthorized` exists only for the `AcceptUnauthorizedSender`
 /// seeded fault (feature `fault-injection`); honest rules pass `false`.
-pub(crate) fn collect_candidates(
+pub(crate) fn collect_candidates<'a>(
     direction: CommitDirection,
-    bundle: &ProposalBundle,
+    bundle: &'a ProposalBundle,
     roster: &Roster,
     context: &GroupContext,
     accept_unauthorized: bool,
-) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
+) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
     let mut out = Vec::new();
-    for info in bundle
-        .custom_proposals()
-        .iter()
-        .filter(|p| is_app_sync(&p.proposal))
-    {
-        let app_sync = match decode_app_sync(&info.proposal) {
+    // R7 depends on the sender alone: each sender is looked up once (a
+    // roster lookup copies the member's leaf).
+    let mut verdicts: Vec<(Sender, Result<(), AppSyncError>)> = Vec::new();
+    for (at, info) in bundle.custom_proposals().iter().enumerate() {
+        if !is_app_sync(&info.proposal) {
+            continue;
+        }
+        let app_sync = match read_app_sync(info.proposal.data()) {
             Ok(app_sync) => app_sync,
             Err(error) => {
                 on_violation(
@@ -302,16 +360,23 @@ pub(crate) fn collect_candidates(
                 continue;
             }
         };
-        let authorized = r7_authorized_sender(&info.sender, roster, context);
+        let authorized = match verdicts.iter().find(|(sender, _)| *sender == info.sender) {
+            Some((_, verdict)) => verdict.clone(),
+            None => {
+                let verdict = r7_authorized_sender(&info.sender, roster, context);
+                verdicts.push((info.sender, verdict.clone()));
+                verdict
+            }
+        };
         if let (false, Err(error)) = (accept_unauthorized, authorized) {
             on_violation(direction, &info.source, error)?;
             continue;
         }
         out.push(AppSyncCandidate(Candidate {
+            at,
             app_sync,
             sender: info.sender,
-            source: info.source.clone(),
-            proposal: info.proposal.clone(),
+            source: &info.source,
         }));
     }
     Ok(out)
@@ -326,22 +391,22 @@ pub(crate) fn collect_candidates(
 ///
 /// `reverse` exists only for the `ApplyInReverseOrder` seeded fault (feature
 /// `fault-injection`); honest rules pass `false`.
-pub fn r5_apply_in_order(
+pub fn r5_apply_in_order<'a>(
     direction: CommitDirection,
-    mut states: IndexedStates,
-    app_syncs: Vec<AppSyncCandidate>,
+    mut states: IndexedStates<'a>,
+    app_syncs: Vec<AppSyncCandidate<'a>>,
     policy: UnknownIdPolicy,
     reverse: bool,
-) -> Result<(IndexedStates, Vec<AppSyncCandidate>), AppSyncError> {
+) -> Result<(IndexedStates<'a>, Vec<AppSyncCandidate<'a>>), AppSyncError> {
     let mut order = app_syncs;
     if reverse {
         order.reverse();
     }
     let mut applied = Vec::with_capacity(order.len());
     for candidate in order {
-        match r3_apply_app_sync(&mut states, &candidate.0.app_sync, policy) {
+        match r3_apply_app_sync(&mut states, candidate.0.app_sync, policy) {
             Ok(()) => applied.push(candidate),
-            Err(error) => on_violation(direction, &candidate.0.source, error)?,
+            Err(error) => on_violation(direction, candidate.0.source, error)?,
         }
     }
     if reverse {
@@ -381,7 +446,7 @@ pub fn arrival_verdict(
 ) -> Result<(), AppSyncError> {
     match proposal {
         Proposal::Custom(custom) if is_app_sync(custom) => {
-            decode_app_sync(custom).map_err(AppSyncError::MalformedAppSync)?;
+            read_app_sync(custom.data()).map_err(AppSyncError::MalformedAppSync)?;
             r7_authorized_sender(sender, roster, context)
         }
         Proposal::GroupContextExtensions(extensions) => {
@@ -399,15 +464,27 @@ pub(crate) fn committer_sender(source: &CommitSource) -> Sender {
     }
 }
 
-/// Replace the AppSyncs of the bundle by `survivors`, in that order.
-pub(crate) fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[AppSyncCandidate]) {
+/// Replace the AppSyncs of the bundle by the ones at `survivors` (positions
+/// in the bundle's custom proposals), in that order, after the other custom
+/// proposals. When the AppSyncs already stand last and in that order, the
+/// bundle is left as it is: no proposal is copied.
+pub(crate) fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[usize]) {
+    let custom = bundle.custom_proposals();
+    let first = custom
+        .iter()
+        .position(|p| is_app_sync(&p.proposal))
+        .unwrap_or(custom.len());
+    let in_place = custom[first..].iter().all(|p| is_app_sync(&p.proposal))
+        && survivors.iter().copied().eq(first..custom.len());
+    if in_place {
+        return;
+    }
+    let kept: Vec<ProposalInfo<CustomProposal>> = survivors
+        .iter()
+        .filter_map(|&at| custom.get(at).cloned())
+        .collect();
     let _ = bundle.retain_custom(|p| Ok::<_, AppSyncError>(!is_app_sync(&p.proposal)));
-    for candidate in survivors {
-        let c = &candidate.0;
-        bundle.add(
-            Proposal::Custom(c.proposal.clone()),
-            c.sender,
-            c.source.clone(),
-        );
+    for info in kept {
+        bundle.add(Proposal::Custom(info.proposal), info.sender, info.source);
     }
 }

@@ -3,8 +3,10 @@
 //! presentation language: uint32 big-endian; `<V>` lengths are the RFC 9420
 //! varint (1 byte below 64, 2 bytes 0x40.. below 16384, 4 bytes 0x80..).
 
-use mls_appsync::codec::{decode_exact, encode};
-use mls_appsync::extension::{application_states, with_application_states};
+use mls_appsync::codec::{
+    StateRef, decode_exact, encode, encode_states, read_app_sync, read_states,
+};
+use mls_appsync::extension::{IndexedStates, application_states, with_application_states};
 use mls_appsync::mls_rs::ExtensionList;
 use mls_appsync::mls_rs::group::proposal::{MlsCustomProposal, Proposal};
 use mls_appsync::mls_rs::mls_rs_codec::MlsDecode;
@@ -305,5 +307,168 @@ proptest! {
     fn decoding_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = decode_exact::<AppSync>(&bytes);
         let _ = decode_exact::<ApplicationStatesExtension>(&bytes);
+    }
+}
+
+// Reading in place (`read_app_sync`, `read_states`) and encoding entries as
+// they are (`encode_states`) must agree with the tls_codec structures on
+// every input: same verdict, same error, same bytes.
+
+/// A blob whose length needs a 1-, 2- or 4-byte length prefix.
+fn blob() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..70),
+        prop::collection::vec(any::<u8>(), 16_380..16_390),
+    ]
+}
+
+fn big_extension() -> impl Strategy<Value = ApplicationStatesExtension> {
+    prop::collection::vec((any::<u32>(), blob()), 0..6).prop_map(|entries| {
+        ApplicationStatesExtension::new(
+            entries
+                .into_iter()
+                .map(|(id, s)| ApplicationState::new(id, s))
+                .collect(),
+        )
+    })
+}
+
+/// `bytes` after some edits: bytes overwritten, then cut or extended.
+fn mutated(bytes: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let len = bytes.len().max(1);
+    (
+        prop::collection::vec((0..len, any::<u8>()), 0..3),
+        prop_oneof![Just(None), (0..len).prop_map(Some),],
+        prop::collection::vec(any::<u8>(), 0..3),
+    )
+        .prop_map(move |(edits, cut, extra)| {
+            let mut out = bytes.clone();
+            for (at, value) in edits {
+                if let Some(byte) = out.get_mut(at) {
+                    *byte = value;
+                }
+            }
+            if let Some(cut) = cut {
+                out.truncate(cut);
+            }
+            out.extend(extra);
+            out
+        })
+}
+
+fn app_sync_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..24),
+        (any::<u32>(), blob())
+            .prop_map(|(id, s)| encode(&AppSync::new(id, s)).unwrap())
+            .prop_flat_map(mutated),
+    ]
+}
+
+fn states_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..40),
+        big_extension()
+            .prop_map(|e| encode(&e).unwrap())
+            .prop_flat_map(mutated),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn reading_an_app_sync_in_place_agrees_with_decoding(bytes in app_sync_bytes()) {
+        match (read_app_sync(&bytes), decode_exact::<AppSync>(&bytes)) {
+            (Ok(in_place), Ok(decoded)) => {
+                prop_assert_eq!(in_place.encoded, &bytes[..]);
+                prop_assert_eq!(AppSync::new(in_place.application_id, in_place.new_state), decoded);
+            }
+            (Err(in_place), Err(decoded)) => prop_assert_eq!(in_place, decoded),
+            (in_place, decoded) => {
+                prop_assert!(false, "in place {:?}, decoded {:?}", in_place, decoded)
+            }
+        }
+    }
+
+    #[test]
+    fn reading_states_in_place_agrees_with_decoding(bytes in states_bytes()) {
+        let in_place = read_states(&bytes).map(|entries| {
+            entries.iter().map(StateRef::to_owned_state).collect::<Vec<_>>()
+        });
+        let decoded = decode_exact::<ApplicationStatesExtension>(&bytes)
+            .map(ApplicationStatesExtension::into_states);
+        prop_assert_eq!(in_place, decoded);
+    }
+
+    #[test]
+    fn encoding_entries_in_place_gives_the_same_bytes(value in big_extension()) {
+        let bytes = encode(&value).unwrap();
+        let entries = read_states(&bytes).unwrap();
+        prop_assert_eq!(encode_states(&entries).unwrap(), bytes);
+    }
+
+    #[test]
+    fn applying_in_place_gives_the_bytes_of_the_owned_list(
+        value in big_extension(),
+        syncs in prop::collection::vec((any::<prop::sample::Index>(), blob()), 0..4),
+    ) {
+        let bytes = encode(&value).unwrap();
+        let mut indexed = match IndexedStates::new(read_states(&bytes).unwrap()) {
+            Ok(indexed) => indexed,
+            Err(_) => return Ok(()), // a repeated id: not a list the rules apply to
+        };
+        let mut expected = value.into_states();
+        let encoded: Vec<Vec<u8>> = syncs
+            .iter()
+            .filter(|_| !expected.is_empty())
+            .map(|(at, s)| {
+                let id = expected[at.index(expected.len())].application_id();
+                encode(&AppSync::new(id, s.clone())).unwrap()
+            })
+            .collect();
+        for bytes in &encoded {
+            let app_sync = read_app_sync(bytes).unwrap();
+            prop_assert!(indexed.apply(app_sync, false));
+            let entry = expected
+                .iter_mut()
+                .find(|e| e.application_id() == app_sync.application_id)
+                .unwrap();
+            *entry = ApplicationState::new(app_sync.application_id, app_sync.new_state);
+        }
+        prop_assert_eq!(indexed.to_owned_entries(), expected.clone());
+        prop_assert_eq!(
+            indexed.encode().unwrap(),
+            encode(&ApplicationStatesExtension::new(expected)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn in_place_reading_refuses_what_decoding_refuses() {
+    // Non-minimal and 8-byte lengths, a 2^30 length, truncation, trailing bytes.
+    for bytes in [
+        &[0, 0, 0, 1, 0x40, 0x01, 0xAA][..],
+        &[0, 0, 0, 1, 0xC0, 0, 0, 0, 0, 0, 0, 1, 0xAA],
+        &[0, 0, 0, 1, 0xC0, 0, 0, 0, 0x40, 0, 0, 0],
+        &[0, 0, 0, 1, 0x80, 0, 0],
+        &[0, 0, 0, 1, 0x01, 0xAA, 0xBB],
+        &[0, 0, 1],
+    ] {
+        let in_place = read_app_sync(bytes).map(|a| AppSync::new(a.application_id, a.new_state));
+        assert_eq!(in_place, decode_exact::<AppSync>(bytes), "{}", hex(bytes));
+        assert!(in_place.is_err());
+    }
+    for bytes in [
+        &[0x05, 0, 0, 0, 1, 0x01][..],
+        &[0x06, 0, 0, 0, 1, 0x00, 0x00],
+        &[0x40, 0x05, 0, 0, 0, 1, 0x00],
+        &[0x05, 0, 0, 0, 1, 0x00, 0xFF],
+        &[0x02, 0, 0, 0, 1, 0x00],
+    ] {
+        let in_place =
+            read_states(bytes).map(|e| e.iter().map(StateRef::to_owned_state).collect::<Vec<_>>());
+        let decoded = decode_exact::<ApplicationStatesExtension>(bytes)
+            .map(ApplicationStatesExtension::into_states);
+        assert_eq!(in_place, decoded, "{}", hex(bytes));
+        assert!(in_place.is_err());
     }
 }

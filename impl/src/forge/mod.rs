@@ -33,10 +33,11 @@ use mls_rs::group::{GroupContext, Roster};
 use mls_rs::mls_rules::{CommitDirection, CommitSource, ProposalBundle, ProposalSource};
 
 use crate::app_sync_rules::{AppSyncRules, UnknownIdPolicy};
+use crate::codec::read_app_sync;
 use crate::error::AppSyncError;
-use crate::proposal::{decode_app_sync, is_app_sync};
+use crate::proposal::is_app_sync;
 use crate::rules::{
-    committer_sender, r3_apply_app_sync, r9_inject_application_states,
+    committer_sender, next_extensions, r3_apply_app_sync, r9_inject_application_states,
     r10_well_formed_application_states,
 };
 use crate::wrap::{RulesWrapper, Wrapped};
@@ -149,8 +150,8 @@ fn forged_send(
         .iter()
         .filter(|p| is_app_sync(&p.proposal))
     {
-        if let Ok(app_sync) = decode_app_sync(&info.proposal) {
-            r3_apply_app_sync(&mut states, &app_sync, UnknownIdPolicy::Create)?;
+        if let Ok(app_sync) = read_app_sync(info.proposal.data()) {
+            r3_apply_app_sync(&mut states, app_sync, UnknownIdPolicy::Create)?;
             any = true;
         }
     }
@@ -159,7 +160,8 @@ fn forged_send(
         .iter()
         .any(|p| p.source != ProposalSource::Local);
     if any && !has_gce {
-        r9_inject_application_states(&mut bundle, committer_sender(source), context, states)?;
+        let extensions = next_extensions(&states, context)?;
+        r9_inject_application_states(&mut bundle, committer_sender(source), extensions);
     }
     Ok(bundle)
 }
