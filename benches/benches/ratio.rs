@@ -19,6 +19,10 @@
 //! Environment:
 //!
 //! * `APPSYNC_RATIO_ROUNDS` (default 15): rounds per row;
+//! * `APPSYNC_RATIO_GRID=1`: instead of the four points, every point of the
+//!   commit benchmark's grid (members, state and `n` as in
+//!   `benches/commit.rs`, so `APPSYNC_BENCH_MEMBERS` and
+//!   `APPSYNC_BENCH_STATES` narrow it), create and process;
 //! * `APPSYNC_RATIO_PROFILE=<row>/<side>` (e.g. `process-512/appsync`): run
 //!   only that side of that row, `APPSYNC_RATIO_ITERS` times (default 20),
 //!   untimed, for a profiler. Every timed operation runs inside the
@@ -30,6 +34,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use appsync_benches::session::{Point, Session};
+use appsync_benches::settings::{self, APP_SYNCS_PER_COMMIT, size_label};
 use appsync_benches::{BenchGroup, CommitKind};
 use mls_appsync::AppSyncGroupExt;
 use mls_rs::MlsMessage;
@@ -67,65 +72,107 @@ impl Op {
 
 /// A row: A/B at one point.
 struct Row {
-    id: &'static str,
-    what: &'static str,
+    id: String,
+    what: String,
     point: Point,
     a: Op,
     b: Op,
 }
 
+impl Row {
+    fn new(id: &str, what: &str, point: Point, a: Op, b: Op) -> Self {
+        let (id, what) = (id.to_string(), what.to_string());
+        Self {
+            id,
+            what,
+            point,
+            a,
+            b,
+        }
+    }
+}
+
 const KIB: usize = 1024;
 const MIB: usize = 1024 * KIB;
 
-/// The rows, ordered so that each group size is built once.
+/// The rows of issue 14, ordered so that each group size is built once.
 fn rows() -> Vec<Row> {
     let point = |size, state, n| Point { size, state, n };
-    let appsync = CommitKind::AppSync;
-    let noop = CommitKind::Noop;
+    let (appsync, noop) = (CommitKind::AppSync, CommitKind::Noop);
+    let (process, create) = (Op::Process, Op::Create);
     vec![
-        Row {
-            id: "process-n16",
-            what: "process, 8 members, 16 B, n=16",
-            point: point(8, 16, 16),
-            a: Op::Process(appsync),
-            b: Op::Process(noop),
-        },
-        Row {
-            id: "process-1MiB",
-            what: "process, 8 members, 1 MiB, n=1",
-            point: point(8, MIB, 1),
-            a: Op::Process(appsync),
-            b: Op::Process(noop),
-        },
-        Row {
-            id: "create-1MiB",
-            what: "create, 8 members, 1 MiB, n=1",
-            point: point(8, MIB, 1),
-            a: Op::Create(appsync),
-            b: Op::Create(noop),
-        },
-        Row {
-            id: "aon-8",
-            what: "all-or-nothing / process, 8 members, 16 B, n=1",
-            point: point(8, 16, 1),
-            a: Op::AllOrNothing,
-            b: Op::Process(appsync),
-        },
-        Row {
-            id: "process-512",
-            what: "process, 512 members, 16 B, n=1",
-            point: point(512, 16, 1),
-            a: Op::Process(appsync),
-            b: Op::Process(noop),
-        },
-        Row {
-            id: "aon-512",
-            what: "all-or-nothing / process, 512 members, 16 B, n=1",
-            point: point(512, 16, 1),
-            a: Op::AllOrNothing,
-            b: Op::Process(appsync),
-        },
+        Row::new(
+            "process-n16",
+            "process, 8 members, 16 B, n=16",
+            point(8, 16, 16),
+            process(appsync),
+            process(noop),
+        ),
+        Row::new(
+            "process-1MiB",
+            "process, 8 members, 1 MiB, n=1",
+            point(8, MIB, 1),
+            process(appsync),
+            process(noop),
+        ),
+        Row::new(
+            "create-1MiB",
+            "create, 8 members, 1 MiB, n=1",
+            point(8, MIB, 1),
+            create(appsync),
+            create(noop),
+        ),
+        Row::new(
+            "aon-8",
+            "all-or-nothing / process, 8 members, 16 B, n=1",
+            point(8, 16, 1),
+            Op::AllOrNothing,
+            process(appsync),
+        ),
+        Row::new(
+            "process-512",
+            "process, 512 members, 16 B, n=1",
+            point(512, 16, 1),
+            process(appsync),
+            process(noop),
+        ),
+        Row::new(
+            "aon-512",
+            "all-or-nothing / process, 512 members, 16 B, n=1",
+            point(512, 16, 1),
+            Op::AllOrNothing,
+            process(appsync),
+        ),
     ]
+}
+
+/// Every point of the commit benchmark's grid, create and process.
+fn grid_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for size in settings::group_sizes() {
+        for state in settings::state_sizes() {
+            for n in APP_SYNCS_PER_COMMIT {
+                let point = Point { size, state, n };
+                let label = format!("members={size}/state={}/n={n}", size_label(state));
+                for (op, a, b) in [
+                    (
+                        "process",
+                        Op::Process(CommitKind::AppSync),
+                        Op::Process(CommitKind::Noop),
+                    ),
+                    (
+                        "create",
+                        Op::Create(CommitKind::AppSync),
+                        Op::Create(CommitKind::Noop),
+                    ),
+                ] {
+                    let id = format!("{op}/{label}");
+                    rows.push(Row::new(&id, &id, point, a, b));
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// What one operation needs: its starting group and message.
@@ -232,9 +279,9 @@ fn env_number(name: &str, default: u32) -> u32 {
 fn profile(target: &str) {
     let iters = env_number("APPSYNC_RATIO_ITERS", 20);
     let (row_id, side) = target
-        .split_once('/')
+        .rsplit_once('/')
         .unwrap_or_else(|| panic!("APPSYNC_RATIO_PROFILE: `{target}` is not <row>/<side>"));
-    let rows = rows();
+    let rows = rows().into_iter().chain(grid_rows()).collect::<Vec<_>>();
     let row = rows
         .iter()
         .find(|r| r.id == row_id)
@@ -263,7 +310,9 @@ fn main() {
         "{:<50} {:>14} {:>14} {:>8}  verdict (A/B; RustCrypto; median of {rounds} rounds)",
         "row", "A", "B", "A/B"
     );
-    for row in rows() {
+    let grid = std::env::var("APPSYNC_RATIO_GRID").is_ok_and(|v| !v.is_empty() && v != "0");
+    let (mut worst, mut over) = (0.0f64, 0usize);
+    for row in if grid { grid_rows() } else { rows() } {
         let a = prepare(&mut session, row.point, row.a);
         let b = prepare(&mut session, row.point, row.b);
         // Warm up, and size a batch to about 40 ms of the slower side.
@@ -288,6 +337,10 @@ fn main() {
             ratios.push(x / y);
         }
         let ratio = median(&mut ratios);
+        if row.a != Op::AllOrNothing {
+            worst = worst.max(ratio);
+            over += usize::from(ratio > 1.05);
+        }
         let verdict = match (row.a, ratio) {
             (Op::AllOrNothing, _) => "(cost of the copy)",
             (_, r) if r <= 1.05 => "ok (<= 1.05)",
@@ -303,5 +356,8 @@ fn main() {
             row.b.side(),
         );
     }
-    println!("total {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "worst AppSync/no-op ratio {worst:.3}; {over} rows over 1.05; total {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
 }
