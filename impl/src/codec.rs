@@ -254,33 +254,87 @@ pub fn decode_exact<T: Deserialize>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
-/// An [`AppSync`] read in place from the bytes of its proposal.
+/// An [`AppSync`] read in place from the bytes of its proposal
+/// ([`read_app_sync`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AppSyncRef<'a> {
-    /// The application whose state changes.
-    pub application_id: u32,
-    /// The replacement state blob.
-    pub new_state: &'a [u8],
-    /// The whole encoded AppSync. `uint32 applicationId; opaque new_state<V>`
-    /// is also the encoding of the `ApplicationState` entry it produces.
-    pub encoded: &'a [u8],
+    application_id: u32,
+    new_state: &'a [u8],
+    encoded: &'a [u8],
 }
 
-/// An [`ApplicationState`] entry read in place.
+impl<'a> AppSyncRef<'a> {
+    /// The application whose state changes.
+    pub fn application_id(&self) -> u32 {
+        self.application_id
+    }
+
+    /// The replacement state blob.
+    pub fn new_state(&self) -> &'a [u8] {
+        self.new_state
+    }
+
+    /// The whole encoded AppSync. `uint32 applicationId; opaque
+    /// new_state<V>` is also the encoding of the `ApplicationState` entry it
+    /// produces.
+    pub fn encoded(&self) -> &'a [u8] {
+        self.encoded
+    }
+
+    /// An owned copy.
+    pub fn to_owned_app_sync(&self) -> AppSync {
+        AppSync::new(self.application_id, self.new_state)
+    }
+}
+
+/// An [`ApplicationState`] entry read in place: its encoded bytes, borrowed.
+/// 24 bytes, smaller than an owned entry, so reading a list never takes more
+/// memory than decoding it did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StateRef<'a> {
-    /// The application this state belongs to.
-    pub application_id: u32,
-    /// The opaque state blob.
-    pub state: &'a [u8],
-    /// The whole encoded entry (the id, the length prefix and the state).
-    pub encoded: &'a [u8],
+    application_id: u32,
+    /// Bytes of the id and the length prefix, before the state.
+    header: u8,
+    encoded: &'a [u8],
 }
 
-impl StateRef<'_> {
+impl<'a> StateRef<'a> {
+    /// The application this state belongs to.
+    pub fn application_id(&self) -> u32 {
+        self.application_id
+    }
+
+    /// The opaque state blob.
+    pub fn state(&self) -> &'a [u8] {
+        self.encoded
+            .get(usize::from(self.header)..)
+            .unwrap_or_default()
+    }
+
+    /// The whole encoded entry (the id, the length prefix and the state).
+    pub fn encoded(&self) -> &'a [u8] {
+        self.encoded
+    }
+
     /// An owned copy of the entry.
     pub fn to_owned_state(&self) -> ApplicationState {
-        ApplicationState::new(self.application_id, self.state)
+        ApplicationState::new(self.application_id, self.state())
+    }
+}
+
+impl<'a> From<AppSyncRef<'a>> for StateRef<'a> {
+    /// The entry an AppSync produces: its encoding is the AppSync's own.
+    fn from(app_sync: AppSyncRef<'a>) -> Self {
+        let header = app_sync
+            .encoded
+            .len()
+            .saturating_sub(app_sync.new_state.len());
+        Self {
+            application_id: app_sync.application_id,
+            // 4 bytes of id and at most 8 of length prefix.
+            header: u8::try_from(header).unwrap_or(u8::MAX),
+            encoded: app_sync.encoded,
+        }
     }
 }
 
@@ -328,12 +382,16 @@ impl<'a> Reader<'a> {
     }
 
     /// `uint32 id; opaque data<V>`: the AppSync and the entry share it.
-    fn id_and_opaque(&mut self) -> Result<(u32, &'a [u8], &'a [u8]), CodecError> {
+    fn id_and_opaque(&mut self) -> Result<AppSyncRef<'a>, CodecError> {
         let start = self.rest;
-        let id = self.u32()?;
-        let data = self.opaque()?;
+        let application_id = self.u32()?;
+        let new_state = self.opaque()?;
         let encoded = &start[..start.len() - self.rest.len()];
-        Ok((id, data, encoded))
+        Ok(AppSyncRef {
+            application_id,
+            new_state,
+            encoded,
+        })
     }
 
     fn finish(&self) -> Result<(), CodecError> {
@@ -358,13 +416,9 @@ fn varint_size(value: u64) -> usize {
 /// and error as [`decode_exact::<AppSync>`](decode_exact).
 pub fn read_app_sync(bytes: &[u8]) -> Result<AppSyncRef<'_>, CodecError> {
     let mut reader = Reader { rest: bytes };
-    let (application_id, new_state, encoded) = reader.id_and_opaque()?;
+    let app_sync = reader.id_and_opaque()?;
     reader.finish()?;
-    Ok(AppSyncRef {
-        application_id,
-        new_state,
-        encoded,
-    })
+    Ok(app_sync)
 }
 
 /// Read an `ApplicationStatesExtension` spanning all of `bytes`, in place:
@@ -381,12 +435,7 @@ pub fn read_states(bytes: &[u8]) -> Result<Vec<StateRef<'_>>, CodecError> {
     };
     let mut states = Vec::new();
     while !entries.rest.is_empty() {
-        let (application_id, state, encoded) = entries.id_and_opaque()?;
-        states.push(StateRef {
-            application_id,
-            state,
-            encoded,
-        });
+        states.push(StateRef::from(entries.id_and_opaque()?));
     }
     if available < declared {
         return Err(CodecError::Truncated);
@@ -403,7 +452,7 @@ pub fn read_states(bytes: &[u8]) -> Result<Vec<StateRef<'_>>, CodecError> {
 pub fn encode_states(entries: &[StateRef<'_>]) -> Result<Vec<u8>, CodecError> {
     let mut total = 0usize;
     for entry in entries {
-        within_limit("application state", entry.state.len())?;
+        within_limit("application state", entry.state().len())?;
         total = total.saturating_add(entry.encoded.len());
     }
     within_limit("application_states list", total)?;

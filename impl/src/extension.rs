@@ -107,8 +107,8 @@ impl<'a> IndexedStates<'a> {
     pub fn new(entries: Vec<StateRef<'a>>) -> Result<Self, u32> {
         let mut position = HashMap::with_capacity(entries.len());
         for (at, entry) in entries.iter().enumerate() {
-            if position.insert(entry.application_id, at).is_some() {
-                return Err(entry.application_id);
+            if position.insert(entry.application_id(), at).is_some() {
+                return Err(entry.application_id());
             }
         }
         Ok(Self { entries, position })
@@ -123,12 +123,8 @@ impl<'a> IndexedStates<'a> {
     /// or, if `create` is set, append a new entry at the end. Returns whether
     /// the AppSync was applied.
     pub fn apply(&mut self, app_sync: AppSyncRef<'a>, create: bool) -> bool {
-        let id = app_sync.application_id;
-        let entry = StateRef {
-            application_id: id,
-            state: app_sync.new_state,
-            encoded: app_sync.encoded,
-        };
+        let id = app_sync.application_id();
+        let entry = StateRef::from(app_sync);
         match self.position.get(&id) {
             Some(&at) => self.entries[at] = entry,
             None if create => {

@@ -186,7 +186,7 @@ pub fn r5_one_app_sync_per_id<'a>(
         let mut seen = BTreeSet::new();
         return match app_syncs
             .iter()
-            .map(|c| c.0.app_sync.application_id)
+            .map(|c| c.0.app_sync.application_id())
             .find(|&id| !seen.insert(id))
         {
             Some(application_id) => Err(AppSyncError::DuplicateApplicationId { application_id }),
@@ -198,7 +198,7 @@ pub fn r5_one_app_sync_per_id<'a>(
     let mut kept: Vec<Option<AppSyncCandidate<'a>>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
-        let id = candidate.0.app_sync.application_id;
+        let id = candidate.0.app_sync.application_id();
         let Some(earlier) = slot_of_id.get(&id).and_then(|&slot| kept.get_mut(slot)) else {
             slot_of_id.insert(id, kept.len());
             kept.push(Some(candidate));
@@ -236,8 +236,8 @@ fn canonical_key<'a>(candidate: &Candidate<'a>) -> (u8, u8, u32, u32, &'a [u8]) 
         0,
         rank,
         index,
-        candidate.app_sync.application_id,
-        candidate.app_sync.new_state,
+        candidate.app_sync.application_id(),
+        candidate.app_sync.new_state(),
     )
 }
 
@@ -260,7 +260,7 @@ pub fn r3_apply_app_sync<'a>(
         Ok(())
     } else {
         Err(AppSyncError::UnknownApplicationId {
-            application_id: app_sync.application_id,
+            application_id: app_sync.application_id(),
         })
     }
 }

@@ -379,8 +379,8 @@ proptest! {
     fn reading_an_app_sync_in_place_agrees_with_decoding(bytes in app_sync_bytes()) {
         match (read_app_sync(&bytes), decode_exact::<AppSync>(&bytes)) {
             (Ok(in_place), Ok(decoded)) => {
-                prop_assert_eq!(in_place.encoded, &bytes[..]);
-                prop_assert_eq!(AppSync::new(in_place.application_id, in_place.new_state), decoded);
+                prop_assert_eq!(in_place.encoded(), &bytes[..]);
+                prop_assert_eq!(in_place.to_owned_app_sync(), decoded);
             }
             (Err(in_place), Err(decoded)) => prop_assert_eq!(in_place, decoded),
             (in_place, decoded) => {
@@ -430,9 +430,9 @@ proptest! {
             prop_assert!(indexed.apply(app_sync, false));
             let entry = expected
                 .iter_mut()
-                .find(|e| e.application_id() == app_sync.application_id)
+                .find(|e| e.application_id() == app_sync.application_id())
                 .unwrap();
-            *entry = ApplicationState::new(app_sync.application_id, app_sync.new_state);
+            *entry = ApplicationState::new(app_sync.application_id(), app_sync.new_state());
         }
         prop_assert_eq!(indexed.to_owned_entries(), expected.clone());
         prop_assert_eq!(
@@ -453,7 +453,7 @@ fn in_place_reading_refuses_what_decoding_refuses() {
         &[0, 0, 0, 1, 0x01, 0xAA, 0xBB],
         &[0, 0, 1],
     ] {
-        let in_place = read_app_sync(bytes).map(|a| AppSync::new(a.application_id, a.new_state));
+        let in_place = read_app_sync(bytes).map(|a| a.to_owned_app_sync());
         assert_eq!(in_place, decode_exact::<AppSync>(bytes), "{}", hex(bytes));
         assert!(in_place.is_err());
     }

@@ -72,7 +72,7 @@ fn apply_of_unknown_id_rejects_without_change_or_appends() {
         UnknownIdPolicy::Reject,
     )
     .unwrap();
-    assert_eq!(s.entries()[2].state, b"C");
+    assert_eq!(s.entries()[2].state(), b"C");
 }
 
 #[test]
