@@ -26,8 +26,12 @@ pub enum Action {
     Commit { member: u8, by_value: ByValue },
     /// The authorized external sender proposes AppSync at the group's newest epoch.
     External { app_sync: AppSync },
-    /// A non-member injects an AppSync proposal at the group's newest epoch.
+    /// A non-member injects an AppSync proposal at the group's newest epoch
+    /// (signed by a key the group does not know).
     Inject { app_sync: AppSync },
+    /// A non-member joins by external commit carrying an AppSync by value,
+    /// at the group's newest epoch.
+    ExternalCommit { app_sync: AppSync },
     /// The adversary member sends a forged commit at the group's newest epoch.
     Forge { forgery: Forgery },
     /// `member` processes the first message of its queue it has not
@@ -182,6 +186,7 @@ impl AppSyncModel {
             external_sent: 0,
             external_last_epoch: None,
             injected: 0,
+            external_commits: 0,
             forged: 0,
             ghost: Ghost::default(),
         }
@@ -232,9 +237,33 @@ impl AppSyncModel {
             gce_by_value: by_value.has_gce().then_some(Proposal::Gce),
             claimed,
             forgery: None,
+            outsider: false,
             id: 0,
             parent: m.branch,
         })
+    }
+
+    /// A non-member's external commit carrying `app_sync` by value: it claims
+    /// the state its AppSync produces (its own client applies it).
+    pub fn external_commit(&self, state: &State, app_sync: AppSync) -> Commit {
+        let mut commit = Commit {
+            committer: self.leaves(),
+            epoch: state.group_epoch,
+            by_reference: ProposalSet::default(),
+            by_value: ByValue::new(&[app_sync]),
+            gce_by_value: None,
+            claimed: state.group_states,
+            forgery: None,
+            outsider: true,
+            id: 0,
+            parent: state.group_branch,
+        };
+        commit.claimed = rules::r5_apply_in_order(
+            &commit.proposals(),
+            &state.group_states,
+            &self.adversary_rules,
+        );
+        commit
     }
 
     /// Why the send rules refuse the commit `member` would build with
@@ -283,6 +312,7 @@ impl AppSyncModel {
             gce_by_value,
             claimed: s,
             forgery: Some(forgery),
+            outsider: false,
             id: 0,
             parent: state.group_branch,
         };
@@ -419,6 +449,13 @@ impl Model for AppSyncModel {
             };
             actions.push(Action::Inject { app_sync });
         }
+        if state.external_commits < self.cfg.external_commits && self.may_send(state) {
+            let app_sync = AppSync {
+                application_id: 1,
+                new_state: writer_value(Sender::NonMember),
+            };
+            actions.push(Action::ExternalCommit { app_sync });
+        }
         if state.forged < self.cfg.forgeries {
             for forgery in Forgery::ALL {
                 actions.push(Action::Forge { forgery });
@@ -481,6 +518,12 @@ impl Model for AppSyncModel {
                     branch: state.group_branch,
                 };
                 delivery::append(&self.group_rules, &mut state, msg);
+            }
+            Action::ExternalCommit { app_sync } => {
+                state.external_commits += 1;
+                let mut commit = self.external_commit(&state, app_sync);
+                commit.id = delivery::next_commit_id(&self.cfg, &mut state);
+                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
             }
             Action::Inject { app_sync } => {
                 state.injected += 1;

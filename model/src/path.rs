@@ -3,7 +3,7 @@
 //!
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
-//! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
+//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
 //! `deliver(m2)` `deliver(m2,@3)` (log position 3, out of order).
 
 use crate::compact::ByValue;
@@ -36,6 +36,7 @@ impl fmt::Display for Action {
             Action::Commit { member, by_value } => write!(f, "commit(m{member},{by_value:?})"),
             Action::External { app_sync } => write!(f, "external({app_sync})"),
             Action::Inject { app_sync } => write!(f, "inject({app_sync})"),
+            Action::ExternalCommit { app_sync } => write!(f, "external_commit({app_sync})"),
             Action::Forge { forgery } => write!(f, "forge(adv,{forgery})"),
             Action::Deliver { member } => write!(f, "deliver(m{member})"),
             Action::DeliverAt { member, at } => write!(f, "deliver(m{member},@{at})"),
@@ -99,6 +100,9 @@ fn parse(s: &str) -> Option<Action> {
             }
         }
         "external" => Action::External {
+            app_sync: app_sync(args)?,
+        },
+        "external_commit" => Action::ExternalCommit {
             app_sync: app_sync(args)?,
         },
         "inject" => Action::Inject {

@@ -29,9 +29,10 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 8] = [
+pub static PRESETS: [Preset; 9] = [
     DEFAULT,
     ADVERSARIAL,
+    OUTSIDERS,
     CREATE_ORDER,
     UNORDERED,
     SEQUENCER,
@@ -65,6 +66,7 @@ pub const DEFAULT: Preset = Preset {
         by_value_refusals: false,
         external_proposals: 1,
         injections: 0,
+        external_commits: 0,
         forgeries: 0,
         delivery: DeliveryPolicy::Relay,
         unknown_id: UnknownIdPolicy::Reject,
@@ -110,6 +112,24 @@ pub const CREATE_ORDER: Preset = Preset {
         by_value_unknown_ids: true,
         external_proposals: 0,
         unknown_id: UnknownIdPolicy::Create,
+        ..DEFAULT.config()
+    },
+};
+
+/// The two ways a non-member tries to change the state: a proposal signed by
+/// a key the group does not know (refused by the signature check) and an
+/// external commit carrying an AppSync (refused by R7).
+pub const OUTSIDERS: Preset = Preset {
+    name: "outsiders",
+    purpose: "1 epoch, AppSync by value, a non-member's proposal and a non-member's \
+              external commit with an AppSync",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        max_by_value: 1,
+        external_proposals: 0,
+        injections: 1,
+        external_commits: 1,
         ..DEFAULT.config()
     },
 };
@@ -187,6 +207,7 @@ pub const RANDOM: Preset = Preset {
         max_by_value: 2,
         external_proposals: 10,
         injections: 4,
+        external_commits: 4,
         forgeries: 8,
         delivery: DeliveryPolicy::Relay,
         ..DEFAULT.config()

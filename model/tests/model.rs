@@ -101,6 +101,23 @@ const CREATE_ORDER_WITNESSES: [&str; 3] = [
     CONCURRENT_COMMITS_ONE_WINS,
 ];
 
+const OUTSIDERS_WITNESSES: [&str; 2] = [NON_MEMBER_REJECTED, EXTERNAL_COMMIT_REJECTED];
+
+/// A non-member's proposal fails authentication; its external commit with an
+/// AppSync is refused by R7; every `always` property but the lost update
+/// (out of reach in one epoch) holds.
+#[test]
+fn outsiders_change_nothing() {
+    for (symmetry, expected) in [(false, 23_393), (true, 13_291)] {
+        let (unique, found) = check(presets::OUTSIDERS.config(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
+        for w in OUTSIDERS_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
+
 const UNORDERED_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
 
 /// Without an ordering delivery service the group forks: agreement, "no fork"
@@ -252,9 +269,10 @@ fn validate_reports_typed_errors() {
 }
 
 /// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 5] = [
+const MAIN_JOB: [(&str, &[&str]); 6] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
+    ("outsiders", &OUTSIDERS_WITNESSES),
     ("create-order", &CREATE_ORDER_WITNESSES),
     ("unordered", &UNORDERED_WITNESSES),
     ("sequencer", &SEQUENCER_WITNESSES),
