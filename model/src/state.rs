@@ -195,8 +195,9 @@ impl Ghost {
     }
 }
 
-/// The whole system.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The whole system. (`Debug` prints it in the model's words, see
+/// `display.rs`.)
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct State {
     /// Honest members, by leaf index.
     pub members: Vec<Member>,
