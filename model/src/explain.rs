@@ -13,7 +13,7 @@ use crate::path::{ReplayError, replay};
 use crate::properties::{self as p, lost_update};
 use crate::semantics::{MAX_MEMBERS, Proposal, Reason};
 use crate::state::{Forgery, Ghost, Message, Outcome, State};
-use stateright::Model;
+use stateright::{Expectation, Model};
 
 /// Who writes value `v` (values are writer tags, see `semantics`).
 pub fn writer_of(v: u8) -> String {
@@ -149,8 +149,8 @@ fn why_lost_update(model: &AppSyncModel, s: &State) -> Option<String> {
         .read
         .map_or("absent".to_string(), |v| format!("was {v}"));
     let mut text = format!(
-        "m{committer}'s {} is the first commit of epoch {} in the log, so every member will apply \
-         it. It carries m{proposer}'s AppSync {}, which m{proposer}'s application chose when \
+        "The {}: it is the first commit of epoch {} in the log, so every member will apply it. \
+         It carries m{proposer}'s AppSync {}, which m{proposer}'s application chose when \
          app{id} {read}; app{id} is now {now} ({}'s update). Applying it overwrites {now} with {}: \
          an update m{proposer} never saw is lost, and since every member applies the same commit, \
          no MLS check can object.",
@@ -292,6 +292,30 @@ pub fn why(model: &AppSyncModel, property: &str, states: &[State], actions: &[Ac
         _ => None,
     };
     text.unwrap_or_else(|| format!("{property}: decided by the last state"))
+}
+
+/// One sentence per property that the last of `states` violates (an
+/// `always` one) or witnesses (a `sometimes` one), with why.
+pub fn verdict_notes(model: &AppSyncModel, states: &[State], actions: &[Action]) -> Vec<String> {
+    let Some(last) = states.last() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for claim in crate::properties::claims(&model.cfg) {
+        let property = claim.property;
+        let holds = (property.condition)(model, last);
+        let word = match (property.expectation, holds) {
+            (Expectation::Sometimes, true) => "witnesses",
+            (Expectation::Always | Expectation::Eventually, false) => "violates",
+            _ => continue,
+        };
+        notes.push(format!(
+            "This state {word} '{}': {}.",
+            property.name,
+            why(model, property.name, states, actions)
+        ));
+    }
+    notes
 }
 
 /// A numbered trace of `actions`: each step's sentence, then the state after

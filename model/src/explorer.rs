@@ -6,7 +6,7 @@
 
 use crate::chart::{self, Chart, Highlight};
 use crate::display::{changed_lines, config_text};
-use crate::explain::{describe_step, why};
+use crate::explain::{describe_step, verdict_notes};
 use crate::model::{Action, AppSyncModel};
 use crate::path::replay;
 use crate::properties::claims;
@@ -56,7 +56,6 @@ impl AppSyncModel {
     /// what it did and which properties its state violates or witnesses.
     pub(crate) fn path_chart(&self, actions: &[Action]) -> Option<String> {
         let states = replay(self, actions).ok()?;
-        let last = states.last()?;
         let mut notes = Vec::new();
         if let (Some(action), [.., before, after]) = (actions.last(), states.as_slice()) {
             notes.push(format!(
@@ -64,20 +63,7 @@ impl AppSyncModel {
                 describe_step(before, action, after)
             ));
         }
-        for claim in claims(&self.cfg) {
-            let property = claim.property;
-            let holds = (property.condition)(self, last);
-            let word = match (property.expectation, holds) {
-                (Expectation::Sometimes, true) => "witnesses",
-                (Expectation::Always | Expectation::Eventually, false) => "violates",
-                _ => continue,
-            };
-            notes.push(format!(
-                "This state {word} '{}': {}.",
-                property.name,
-                why(self, property.name, &states, actions)
-            ));
-        }
+        notes.extend(verdict_notes(self, &states, actions));
         let chart = Chart {
             title: format!("Explorer: a path of {} steps", actions.len()),
             model: self,

@@ -62,8 +62,8 @@ pub struct ConfigArgs {
     /// Largest epoch.
     #[arg(long)]
     pub max_epoch: Option<u8>,
-    /// Proposals in flight at most.
-    #[arg(long)]
+    /// Proposals in flight at most (at least 1).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..))]
     pub in_flight: Option<u8>,
     /// AppSyncs by value per honest commit at most (0 to 2).
     #[arg(long)]

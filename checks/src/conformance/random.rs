@@ -146,6 +146,20 @@ pub fn run(
     max_steps: usize,
     seed: Option<u64>,
 ) -> Result<RandomReport, ConformanceError> {
+    run_with_progress(cfg, rules, traces, min_steps, max_steps, seed, &|_| {})
+}
+
+/// [`run`], calling `progress` with the number of traces started so far
+/// (shrinking a failure counts no further), for a progress bar.
+pub fn run_with_progress(
+    cfg: &AppSyncConfig,
+    rules: &RulesFactory,
+    traces: u32,
+    min_steps: usize,
+    max_steps: usize,
+    seed: Option<u64>,
+    progress: &dyn Fn(u32),
+) -> Result<RandomReport, ConformanceError> {
     super::world::supported(cfg)?;
     CONTEXT.with(|c| {
         *c.borrow_mut() = Some((cfg.clone().into_model(), cfg.clone(), rules.clone()));
@@ -172,7 +186,10 @@ pub fn run(
     // the final report.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    let started = std::cell::Cell::new(0u32);
     let result = runner.run(&strategy, |(initial, transitions, seen)| {
+        started.set(started.get().saturating_add(1).min(traces));
+        progress(started.get());
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             RealMachine::test_sequential(config.clone(), initial, transitions, seen)
         }));

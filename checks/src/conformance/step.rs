@@ -4,7 +4,7 @@
 //! here, so an enabled action and a divergence mean the same thing whichever
 //! search met them.
 
-use appsync_model::{Action, AppSyncModel, State, encode_path};
+use appsync_model::{Action, AppSyncModel, State};
 use stateright::Model;
 
 use super::view::{Difference, compare};
@@ -41,12 +41,9 @@ impl std::fmt::Display for Divergence {
         for (i, action) in self.path.iter().enumerate() {
             writeln!(f, "  {:>3}. {action}", i + 1)?;
         }
-        writeln!(f, "  {}", self.difference)?;
-        write!(
-            f,
-            "  replay with: appsync replay [the same configuration flags] '{}'",
-            encode_path(&self.path)
-        )
+        // The command that replays it needs the configuration's flags,
+        // which only the command line knows: it prints that line.
+        write!(f, "  {}", self.difference)
     }
 }
 
