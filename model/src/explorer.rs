@@ -63,7 +63,12 @@ impl AppSyncModel {
                 describe_step(before, action, after)
             ));
         }
-        notes.extend(verdict_notes(self, &states, actions));
+        let verdicts = verdict_notes(self, &states, actions);
+        // Red when the state violates a property, green otherwise.
+        let bad = verdicts
+            .iter()
+            .any(|n| n.starts_with("This state violates"));
+        notes.extend(verdicts);
         let chart = Chart {
             title: format!("Explorer: a path of {} steps", actions.len()),
             model: self,
@@ -72,7 +77,7 @@ impl AppSyncModel {
                 step: actions.len(),
                 label: "this state".into(),
                 note: notes.join(" "),
-                bad: false,
+                bad,
             }),
         };
         chart::render(&chart).ok()

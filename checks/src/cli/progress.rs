@@ -30,7 +30,7 @@ pub fn bar(hidden: bool, total: u64, message: String, unit: &str) -> ProgressBar
     }
     let bar = ProgressBar::new(total);
     let template = format!(
-        "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} {{per_sec}}, {{eta}} left"
+        "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} {{per_sec:0}}, {{eta}} left"
     );
     bar.set_style(
         ProgressStyle::with_template(&template)
