@@ -309,10 +309,11 @@ pub fn verdict_notes(model: &AppSyncModel, states: &[State], actions: &[Action])
             (Expectation::Always | Expectation::Eventually, false) => "violates",
             _ => continue,
         };
+        let why = why(model, property.name, states, actions);
+        let stop = if why.ends_with('.') { "" } else { "." };
         notes.push(format!(
-            "This state {word} '{}': {}.",
-            property.name,
-            why(model, property.name, states, actions)
+            "This state {word} '{}': {why}{stop}",
+            property.name
         ));
     }
     notes
