@@ -170,14 +170,23 @@ fn printed_replay_commands_reproduce_the_run() {
     }
 }
 
+/// Runs `appsync WORDS PATH`: space-separated words, then a flag's value
+/// that is a file or folder.
+fn appsync_then_path(words: &str, path: &std::path::Path) -> std::process::Output {
+    appsync().args(words.split(' ')).arg(path).output().unwrap()
+}
+
+/// The lines of text a chart shows, after parsing it as XML (which fails
+/// on SVG that is not well-formed).
 fn svg_texts(file: &std::path::Path) -> Vec<String> {
     let svg = std::fs::read_to_string(file).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or("").to_string())
-        .collect()
+    let mut lines = Vec::new();
+    for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        lines.push(node.text().unwrap_or_default().to_string());
+    }
+    lines
 }
 
 /// `check --svg DIR` writes one chart per counterexample and witness, each
@@ -185,18 +194,7 @@ fn svg_texts(file: &std::path::Path) -> Vec<String> {
 #[test]
 fn check_writes_a_chart_per_counterexample_and_witness() {
     let dir = std::env::temp_dir().join(format!("appsync-charts-{}", std::process::id()));
-    let out = appsync()
-        .args([
-            "check",
-            "--preset",
-            "default",
-            "--no-conform",
-            "--json",
-            "--svg",
-        ])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = appsync_then_path("check --preset default --no-conform --json --svg", &dir);
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut charts = 0;
@@ -233,17 +231,9 @@ fn check_writes_a_chart_per_counterexample_and_witness() {
 #[test]
 fn replay_draws_its_path() {
     let file = std::env::temp_dir().join(format!("appsync-replay-{}.svg", std::process::id()));
-    let out = appsync()
-        .args([
-            "replay",
-            "--preset",
-            "adversarial",
-            "forge(adv,dup) deliver(m0)",
-            "--svg",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
+    // (`;` separates actions too, so the path is one word here.)
+    let words = "replay --preset adversarial forge(adv,dup);deliver(m0) --svg";
+    let out = appsync_then_path(words, &file);
     assert!(
         out.status.success(),
         "{}",

@@ -108,21 +108,16 @@ fn arrow(before: &State, action: &Action, after: &State) -> (String, String, Str
         }
         Action::Commit { member, .. } => (format!("m{member}"), ds, commit_label(after, n), "send"),
         Action::Forge { .. } => ("adv".into(), ds, commit_label(after, n), "forged"),
-        Action::External { app_sync } => {
-            let label = format!(
-                "e{} proposal {}",
-                before.group_epoch,
-                proposal_text(Proposal::AppSync(app_sync))
-            );
-            ("ext".into(), ds, label, "send")
-        }
-        Action::Inject { app_sync } => {
-            let label = format!(
-                "e{} proposal {} (not a member)",
-                before.group_epoch,
-                proposal_text(Proposal::AppSync(app_sync))
-            );
-            ("nm".into(), ds, label, "forged")
+        Action::External { app_sync } | Action::Inject { app_sync } => {
+            let outsider = matches!(action, Action::Inject { .. });
+            let (from, note, class) = if outsider {
+                ("nm", " (not a member)", "forged")
+            } else {
+                ("ext", "", "send")
+            };
+            let what = proposal_text(Proposal::AppSync(app_sync));
+            let label = format!("e{} proposal {what}{note}", before.group_epoch);
+            (from.into(), ds, label, class)
         }
         Action::Deliver { member } => {
             let m = member as usize;

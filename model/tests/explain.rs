@@ -66,20 +66,11 @@ fn a_step_marks_what_it_changed() {
 #[test]
 fn the_explorer_names_properties_that_cannot_apply() {
     let cfg = AppSyncConfig::default();
-    let plain: Vec<&str> = cfg
-        .clone()
-        .into_model()
-        .properties()
-        .iter()
-        .map(|p| p.name)
-        .collect();
-    let shown: Vec<&str> = cfg
-        .into_model()
-        .for_explorer()
-        .properties()
-        .iter()
-        .map(|p| p.name)
-        .collect();
+    let names = |model: AppSyncModel| -> Vec<&'static str> {
+        model.properties().iter().map(|p| p.name).collect()
+    };
+    let plain = names(cfg.clone().into_model());
+    let shown = names(cfg.into_model().for_explorer());
     assert_eq!(plain.len(), shown.len());
     assert!(
         shown.contains(&"forged AppSync+GCE rejected (not applicable here: needs an adversary)")

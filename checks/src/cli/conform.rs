@@ -108,7 +108,7 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         let random_cfg = random::random_config();
         let progress = bar(false, u64::from(args.traces), "random".into(), "traces");
         let start = std::time::Instant::now();
-        let result = random::run_with_progress(
+        let result = random::run(
             &random_cfg,
             &honest_rules(),
             args.traces,

@@ -136,22 +136,10 @@ pub struct RandomReport {
 }
 
 /// Replays `traces` random traces of `min_steps..=max_steps` steps of `cfg`
-/// on real groups. On a disagreement, proptest shrinks the trace and the
-/// error carries the minimal one.
+/// on real groups, calling `progress` with the number of traces started so
+/// far (shrinking a failure counts no further). On a disagreement, proptest
+/// shrinks the trace and the error carries the minimal one.
 pub fn run(
-    cfg: &AppSyncConfig,
-    rules: &RulesFactory,
-    traces: u32,
-    min_steps: usize,
-    max_steps: usize,
-    seed: Option<u64>,
-) -> Result<RandomReport, ConformanceError> {
-    run_with_progress(cfg, rules, traces, min_steps, max_steps, seed, &|_| {})
-}
-
-/// [`run`], calling `progress` with the number of traces started so far
-/// (shrinking a failure counts no further), for a progress bar.
-pub fn run_with_progress(
     cfg: &AppSyncConfig,
     rules: &RulesFactory,
     traces: u32,
