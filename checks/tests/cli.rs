@@ -65,6 +65,17 @@ fn replay_prints_both_views_and_agrees() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("m0 real:  epoch 0 {app1=0,app2=0} members [0, 1, 2] last rejected(DuplicateApplicationId)"), "{text}");
     assert!(text.contains("all 2 steps agree"));
+    // The model's side in full: the step in words, the state it left, what
+    // is in flight to whom.
+    assert!(
+        text.contains("step 1: forge(adv,dup): adv forges two AppSyncs for one id (breaks R5)")
+    );
+    assert!(text.contains(
+        ">   forged (dup) commit e0 by adv [app1:=8, app1:=8] claims {app1=8,app2=0} -> m0, m1"
+    ));
+    assert!(
+        text.contains("> m0  epoch 0  {app1=0,app2=0}  last: rejected (DuplicateApplicationId)")
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `appsync replay`: one model path on mls-rs, step by step, with both
-//! views of every member. A path the model cannot take is the user's input
+//! `appsync replay`: one model path on mls-rs, step by step: what the step
+//! did and the model's whole state after it, then both views of every
+//! member. A path the model cannot take is the user's input
 //! error (exit 2, before anything runs), not a divergence; a divergence
 //! (exit 1) means mls-rs and the model really differ. `--svg` draws the
 //! path as a message-sequence chart.
@@ -9,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use appsync_model::chart::{Chart, Highlight, render};
-use appsync_model::display::{config_text, preset_name};
-use appsync_model::explain::verdict_notes;
+use appsync_model::display::{changed_lines, config_text, preset_name, state_lines};
+use appsync_model::explain::{describe_step, verdict_notes};
 use appsync_model::presets;
 use appsync_model::{decode_path, encode_path, replay as model_replay};
 use clap::Args;
@@ -78,15 +79,28 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let actions = decode_path(&args.path)?;
     // The whole path must be one the model can take: check before playing
     // anything on mls-rs.
-    if let Err(e) = model_replay(&cfg.clone().into_model(), &actions) {
-        return Err(format!("{e} (configuration: {})", config_text(&cfg)).into());
-    }
+    let states = model_replay(&cfg.clone().into_model(), &actions)
+        .map_err(|e| format!("{e} (configuration: {})", config_text(&cfg)))?;
     let (steps, divergence) = replay::replay(&cfg, &honest_rules(), &actions)?;
     let mut out = std::io::stdout().lock();
     for (i, step) in steps.iter().enumerate() {
-        match &step.action {
-            None => writeln!(out, "initial state")?,
-            Some(action) => writeln!(out, "step {i}: {action}")?,
+        // The model's side in full: what the step did, then its state
+        // (caches, pending commits, what each proposer read, what is in
+        // flight), the lines it changed marked `>`.
+        let model_lines = match &step.action {
+            None => {
+                writeln!(out, "initial state")?;
+                let lines = state_lines(&states[0]).into_iter();
+                lines.map(|l| format!("  {l}")).collect()
+            }
+            Some(action) => {
+                let said = describe_step(&states[i - 1], action, &states[i]);
+                writeln!(out, "step {i}: {action}: {said}")?;
+                changed_lines(&states[i - 1], &states[i])
+            }
+        };
+        for line in model_lines {
+            writeln!(out, "      {line}")?;
         }
         for (m, (model, real)) in step.views.iter().enumerate() {
             let mark = if model == real { " " } else { "!" };
