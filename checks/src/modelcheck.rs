@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use appsync_model::explain::why;
 use appsync_model::{
-    Action, AppSyncConfig, encode_path, format_trace, properties, replay, shortest_discoveries,
+    Action, AppSyncConfig, cut_at_first_discovery, encode_path, format_trace, properties, replay,
+    shortest_discoveries,
 };
 use stateright::{Checker, Expectation, Model, Property};
 
@@ -220,7 +221,11 @@ pub fn check(
         } = claim.property;
         let (actions, is_shortest) = match shortest.paths.get(name) {
             Some(path) => (Some(path.clone()), true),
-            None => (checker.discovery(name).map(|d| d.into_actions()), false),
+            None => {
+                let found = checker.discovery(name).map(|d| d.into_actions());
+                let cut = found.map(|path| cut_at_first_discovery(model, name, &path));
+                (cut, false)
+            }
         };
         let excuse = (claim.excuse)(cfg).map(str::to_string);
         // A discovery fails an `always` (or `eventually`) property and is the

@@ -74,5 +74,5 @@ pub use semantics::{
     AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, StatesDefect,
     UnknownIdPolicy,
 };
-pub use shortest::{Shortest, shortest_discoveries, shortest_discovery};
+pub use shortest::{Shortest, cut_at_first_discovery, shortest_discoveries, shortest_discovery};
 pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

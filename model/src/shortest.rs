@@ -105,6 +105,25 @@ fn path_to(tree: &[(usize, Option<Action>)], mut node: usize) -> Vec<Action> {
     path
 }
 
+/// `path` cut at its first state that discovers `property` (the whole path
+/// if none does, or if it does not replay): a checker's discovery path may
+/// run on past the first violating state, since stateright keeps the last
+/// discovery it meets.
+pub fn cut_at_first_discovery(
+    model: &AppSyncModel,
+    property: &str,
+    path: &[Action],
+) -> Vec<Action> {
+    let Some(property) = model.properties().into_iter().find(|p| p.name == property) else {
+        return path.to_vec();
+    };
+    let Ok(states) = crate::path::replay(model, path) else {
+        return path.to_vec();
+    };
+    let first = states.iter().position(|s| discovered(model, &property, s));
+    path[..first.unwrap_or(path.len())].to_vec()
+}
+
 /// A shortest path to a discovery of `property` (a counterexample of an
 /// `always`, a witness of a `sometimes`) of at most `max_len` actions.
 pub fn shortest_discovery(

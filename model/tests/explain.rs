@@ -160,3 +160,21 @@ fn a_path_that_cannot_be_taken_says_what_could() {
             .any(|a| a.to_string().starts_with("propose(m0"))
     );
 }
+
+/// A search that runs out of its state budget says so and claims nothing;
+/// a longer discovery path is cut back to its first violating state.
+#[test]
+fn a_search_over_budget_is_incomplete_and_long_paths_are_cut() {
+    let model = AppSyncConfig::default().into_model();
+    let found = shortest_discoveries(&model, &[NO_LOST_UPDATE], 100);
+    assert!(!found.complete);
+    assert!(found.paths.is_empty());
+    let shortest = decode_path(LOST_UPDATE).unwrap();
+    let mut longer = decode_path("external(app2=6) deliver(m0) deliver(m1)").unwrap();
+    longer.extend(&shortest);
+    longer.extend(decode_path("deliver(m0)").unwrap());
+    let cut = cut_at_first_discovery(&model, NO_LOST_UPDATE, &longer);
+    assert_eq!(cut.len(), longer.len() - 1, "{}", encode_path(&cut));
+    let states = replay(&model, &cut).unwrap();
+    assert!(properties::lost_update(states.last().unwrap()).is_some());
+}
