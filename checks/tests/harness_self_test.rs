@@ -119,6 +119,7 @@ fn random_conformance_catches_a_fault_and_shrinks_the_trace() {
         30,
         60,
         Some(1),
+        &|_| {},
     );
     match result {
         Err(ConformanceError::Divergence(d)) => {

@@ -15,7 +15,8 @@ use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, 
 use stateright::{Model, Property};
 
 /// One protocol step. Each carries what a harness needs to replay it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+/// (`Debug` prints the path encoding, see `display.rs`.)
+#[derive(Copy, Clone, PartialEq, Eq, Hash)]
 pub enum Action {
     /// `member` sends AppSync by reference for its current epoch.
     Propose { member: u8, app_sync: AppSync },
@@ -60,6 +61,9 @@ pub struct AppSyncModel {
     /// Id lists an honest commit may add by value, each in the order it is
     /// sent, and whether a GroupContextExtensions proposal goes with them.
     by_value_choices: Vec<(Vec<u8>, bool)>,
+    /// Property names for stateright's Explorer (`explorer.rs`), in the
+    /// order of `properties()`; `None`: the plain names.
+    pub(crate) explorer_names: Option<Vec<&'static str>>,
 }
 
 impl AppSyncConfig {
@@ -149,6 +153,7 @@ impl AppSyncModel {
             adversary_rules,
             proposable,
             by_value_choices,
+            explorer_names: None,
         }
     }
 
@@ -568,8 +573,22 @@ impl Model for AppSyncModel {
         action.to_string()
     }
 
+    fn format_step(&self, last_state: &State, action: Action) -> Option<String> {
+        self.explain_step(last_state, action)
+    }
+
+    fn as_svg(&self, path: stateright::Path<State, Action>) -> Option<String> {
+        self.path_chart(&path.into_actions())
+    }
+
     fn properties(&self) -> Vec<Property<Self>> {
-        crate::properties::for_config(&self.cfg)
+        let mut properties = crate::properties::for_config(&self.cfg);
+        if let Some(names) = &self.explorer_names {
+            for (property, name) in properties.iter_mut().zip(names) {
+                property.name = name;
+            }
+        }
+        properties
     }
 
     /// Guards already stop every action past a bound; this restates the bounds

@@ -284,8 +284,9 @@ pub(crate) fn list_breaks_the_draft(
         || strict_rewrite
 }
 
-/// The whole system.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The whole system. (`Debug` prints it in the model's words, see
+/// `display.rs`.)
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct State {
     /// Honest members, by leaf index.
     pub members: Vec<Member>,

@@ -1,12 +1,20 @@
-//! `appsync conform`: exhaustive and random conformance for a configuration.
+//! `appsync conform`: exhaustive and random conformance for a configuration,
+//! with progress bars, and a pasteable replay command for a divergence.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Args;
 
-use super::check::spinner;
+use appsync_model::display::preset_name;
+use appsync_model::encode_path;
+use appsync_model::presets::{self, RANDOM};
+
 use super::config::ConfigArgs;
-use crate::conformance::{exhaustive, honest_rules, random};
+use super::flags::{config_flags, replay_command};
+use super::progress::bar;
+use crate::conformance::{ConformanceError, exhaustive, honest_rules, random};
+use crate::modelcheck::count_transitions;
 
 /// Flags of `appsync conform`.
 #[derive(Debug, Args)]
@@ -17,73 +25,117 @@ pub struct ConformArgs {
     /// Skip the exhaustive run.
     #[arg(long)]
     pub no_exhaustive: bool,
-    /// Random traces to replay (on the random configuration: 5 members and
-    /// the adversary, every actor on); 0 skips the random run.
-    #[arg(long, default_value_t = 256)]
+    /// Skip the random run.
+    #[arg(long)]
+    pub no_random: bool,
+    /// Random traces to replay (on the random preset: 5 members and the
+    /// adversary, every actor on); at least 1 (`--no-random` skips them).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     pub traces: u32,
-    /// Shortest random trace, in steps.
-    #[arg(long, default_value_t = 30)]
-    pub min_steps: usize,
-    /// Longest random trace, in steps.
-    #[arg(long, default_value_t = 60)]
-    pub max_steps: usize,
+    /// Shortest random trace, in steps (at least 1).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..))]
+    pub min_steps: u16,
+    /// Longest random trace, in steps (at least --min-steps).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_steps: u16,
     /// Seed of the random run (default: fresh).
     #[arg(long)]
     pub seed: Option<u64>,
+}
+
+/// After a failed run: the command that replays its divergence.
+pub(crate) fn print_replay_hint(
+    out: &mut impl Write,
+    flags: &Result<Vec<String>, String>,
+    error: &ConformanceError,
+) -> io::Result<()> {
+    let ConformanceError::Divergence(d) = error else {
+        return Ok(());
+    };
+    match flags {
+        Ok(flags) => writeln!(
+            out,
+            "  replay: {}",
+            replay_command(flags, &encode_path(&d.path))
+        ),
+        Err(e) => writeln!(
+            out,
+            "  replay: no command line makes this configuration ({e})"
+        ),
+    }
 }
 
 /// Runs `appsync conform`.
 pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let cfg = args.config.config();
     super::config::validate(&cfg)?;
+    if args.min_steps > args.max_steps {
+        return Err(format!(
+            "--min-steps {} is above --max-steps {}",
+            args.min_steps, args.max_steps
+        )
+        .into());
+    }
+    if args.no_exhaustive && args.no_random {
+        return Err("--no-exhaustive and --no-random leave nothing to run".into());
+    }
+    let mut out = io::stdout().lock();
     let mut ok = true;
     if !args.no_exhaustive {
-        let bar = spinner(false, "exhaustive conformance");
+        let total = count_transitions(&cfg) as u64;
+        let progress = bar(false, total, "exhaustive".into(), "transitions");
         let result = exhaustive::run(&cfg, &honest_rules(), |r| {
-            if r.transitions % 1000 == 0 {
-                bar.set_message(format!(
-                    "exhaustive conformance: {} transitions",
-                    r.transitions
-                ));
+            if r.transitions % 256 == 0 {
+                progress.set_length(total.max(r.transitions as u64));
+                progress.set_position(r.transitions as u64);
             }
         });
-        bar.finish_and_clear();
-        match result {
-            Ok(r) => println!("exhaustive: {r}"),
+        progress.finish_and_clear();
+        match &result {
+            Ok(r) => writeln!(out, "exhaustive: {r}")?,
             Err(e) => {
                 ok = false;
-                println!("exhaustive: FAILED\n{e}");
+                writeln!(out, "exhaustive: FAILED\n{e}")?;
+                let base = args
+                    .config
+                    .preset
+                    .or_else(|| preset_name(&cfg).and_then(presets::find));
+                print_replay_hint(&mut out, &config_flags(base, &cfg), e)?;
             }
         }
     }
-    if args.traces > 0 {
+    if !args.no_random {
         let random_cfg = random::random_config();
-        let bar = spinner(false, "random conformance");
+        let progress = bar(false, u64::from(args.traces), "random".into(), "traces");
         let start = std::time::Instant::now();
         let result = random::run(
             &random_cfg,
             &honest_rules(),
             args.traces,
-            args.min_steps,
-            args.max_steps,
+            usize::from(args.min_steps),
+            usize::from(args.max_steps),
             args.seed,
+            &|done| progress.set_position(u64::from(done)),
         );
-        bar.finish_and_clear();
-        match result {
-            Ok(r) => println!(
+        progress.finish_and_clear();
+        match &result {
+            Ok(r) => writeln!(
+                out,
                 "random: {} traces of {}..={} steps on {} members + adversary: all agree ({:.2} s)",
                 r.traces,
                 args.min_steps,
                 args.max_steps,
                 random_cfg.members,
                 start.elapsed().as_secs_f64()
-            ),
+            )?,
             Err(e) => {
                 ok = false;
-                println!("random: FAILED\n{e}");
+                writeln!(out, "random: FAILED\n{e}")?;
+                print_replay_hint(&mut out, &config_flags(Some(&RANDOM), &random_cfg), e)?;
             }
         }
     }
+    out.flush()?;
     Ok(if ok {
         ExitCode::SUCCESS
     } else {

@@ -1,10 +1,19 @@
-//! The `appsync` command line: argument types and dispatch.
+//! The `appsync` command line: argument types and dispatch. Exit codes: 0
+//! when every check held, 1 when one failed (a violation, a missing
+//! witness, a divergence between mls-rs and the model), 2 when the command
+//! could not run as asked (bad flags or input, a path the model cannot
+//! take, a busy port, closed output); errors are one line on standard
+//! error.
 
 pub mod check;
 pub mod config;
 pub mod conform;
 pub mod explore;
+pub mod flags;
+mod json;
+mod progress;
 pub mod replay;
+mod report;
 pub mod vectors;
 
 use std::process::ExitCode;

@@ -1,5 +1,6 @@
 //! `appsync vectors ...`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,15 +49,16 @@ pub const PROCESSING_FILE: &str = "appsync-processing.json";
 
 /// Runs a vectors command.
 pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut stdout = std::io::stdout().lock();
     match command {
         VectorsCommand::Rfc9420 { files, provider } => {
             let mut ok = true;
             for file in files {
                 let report = rfc9420::run_file(&file, provider)?;
-                println!("{} ({})", file.display(), provider.name());
-                print!("{}", report.table());
+                writeln!(stdout, "{} ({})", file.display(), provider.name())?;
+                write!(stdout, "{}", report.table())?;
                 for (index, error) in &report.failures {
-                    println!("  FAILED case {index}: {error}");
+                    writeln!(stdout, "  FAILED case {index}: {error}")?;
                 }
                 ok &= report.failures.is_empty();
             }
@@ -75,14 +77,15 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
                 .map(|&s| processing::generate_case(CipherSuite::from(s)))
                 .collect::<Result<Vec<_>, _>>()?;
             write_json(&out.join(PROCESSING_FILE), &cases)?;
-            println!(
+            writeln!(
+                stdout,
                 "wrote {} and {}",
                 out.join(CODEC_FILE).display(),
                 out.join(PROCESSING_FILE).display()
-            );
+            )?;
             let mut ok = true;
             for file in [out.join(CODEC_FILE), out.join(PROCESSING_FILE)] {
-                ok &= verify_file(&file)?;
+                ok &= verify_file(&mut stdout, &file)?;
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -93,7 +96,7 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
         VectorsCommand::Verify { files } => {
             let mut ok = true;
             for file in files {
-                ok &= verify_file(&file)?;
+                ok &= verify_file(&mut stdout, &file)?;
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -135,24 +138,25 @@ pub fn verify(path: &Path) -> Result<Verified, VectorError> {
     }
 }
 
-fn verify_file(path: &Path) -> Result<bool, VectorError> {
-    println!("{}", path.display());
+fn verify_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    writeln!(stdout, "{}", path.display())?;
     match verify(path)? {
         Verified::Codec(counts) => {
-            println!(
+            writeln!(
+                stdout,
                 "  codec: {} values encode and decode exactly, {} invalid encodings refused",
                 counts.values, counts.invalid
-            );
+            )?;
             Ok(true)
         }
         Verified::Processing(cases) => {
             let mut ok = true;
             for (suite, outcome) in cases {
                 match outcome {
-                    Ok(epochs) => println!("  suite {suite}: passed ({epochs} epochs)"),
+                    Ok(epochs) => writeln!(stdout, "  suite {suite}: passed ({epochs} epochs)")?,
                     Err(error) => {
                         ok = false;
-                        println!("  suite {suite}: FAILED: {error}");
+                        writeln!(stdout, "  suite {suite}: FAILED: {error}")?;
                     }
                 }
             }

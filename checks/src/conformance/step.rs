@@ -5,7 +5,7 @@
 //! search met them.
 
 use appsync_model::{
-    Action, AppSync as ModelAppSync, AppSyncModel, Message, Proposal, Sender, State, encode_path,
+    Action, AppSync as ModelAppSync, AppSyncModel, Message, Proposal, Sender, State,
 };
 use stateright::Model;
 
@@ -43,12 +43,9 @@ impl std::fmt::Display for Divergence {
         for (i, action) in self.path.iter().enumerate() {
             writeln!(f, "  {:>3}. {action}", i + 1)?;
         }
-        writeln!(f, "  {}", self.difference)?;
-        write!(
-            f,
-            "  replay with: appsync replay [the same configuration flags] '{}'",
-            encode_path(&self.path)
-        )
+        // The command that replays it needs the configuration's flags,
+        // which only the command line knows: it prints that line.
+        write!(f, "  {}", self.difference)
     }
 }
 
