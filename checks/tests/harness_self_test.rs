@@ -47,23 +47,56 @@ fn accept_app_sync_with_gce_is_caught() {
     );
 }
 
+/// The hostile configuration without the by-value lists the committer must
+/// refuse: a fault in the receiving rules can then only be seen on receipt.
+fn hostile_receivers_only() -> AppSyncConfig {
+    AppSyncConfig {
+        by_value_refusals: false,
+        ..hostile()
+    }
+}
+
+fn is_refusable_commit(path: &[Action]) -> bool {
+    matches!(path, [Action::Commit { .. }])
+}
+
 #[test]
-fn accept_duplicate_ids_is_caught() {
+fn accept_duplicate_ids_is_caught_at_the_committer() {
+    // The model offers the committer `[app1=1,app1=1]`; R4 says refuse.
     let path = caught(hostile(), Fault::AcceptDuplicateIds);
+    assert!(is_refusable_commit(&path), "{path:?}");
+}
+
+#[test]
+fn accept_duplicate_ids_is_caught_at_the_receiver() {
+    // Without refusable lists, only the adversary's forgery can show it.
+    let path = caught(hostile_receivers_only(), Fault::AcceptDuplicateIds);
     assert!(has_forgery(&path), "{path:?}");
 }
 
 #[test]
-fn accept_unknown_id_is_caught() {
+fn accept_unknown_id_is_caught_at_the_committer() {
     let path = caught(hostile(), Fault::AcceptUnknownId);
+    assert!(is_refusable_commit(&path), "{path:?}");
+}
+
+#[test]
+fn accept_unknown_id_is_caught_at_the_receiver() {
+    let path = caught(hostile_receivers_only(), Fault::AcceptUnknownId);
     assert!(has_forgery(&path), "{path:?}");
 }
 
 #[test]
 fn accept_unauthorized_sender_is_caught() {
-    let path = caught(hostile(), Fault::AcceptUnauthorizedSender);
+    // The non-member's proposal fails its signature before any AppSync rule
+    // runs; its external commit reaches R7, which must refuse it.
+    let path = caught(
+        appsync_model::presets::OUTSIDERS.config(),
+        Fault::AcceptUnauthorizedSender,
+    );
     assert!(
-        path.iter().any(|a| matches!(a, Action::Inject { .. })),
+        path.iter()
+            .any(|a| matches!(a, Action::ExternalCommit { .. })),
         "{path:?}"
     );
 }

@@ -75,23 +75,12 @@ use mls_rs::mls_rules::{
 use crate::error::AppSyncError;
 use crate::fault::Fault;
 use crate::proposal::is_app_sync;
+pub use crate::rules::UnknownIdPolicy;
 use crate::rules::{
     collect_candidates, committer_sender, r4_no_gce_with_app_sync, r5_apply_in_order,
     r5_one_app_sync_per_id, r9_inject_application_states, r10_well_formed_application_states,
     rewrite_app_syncs, screen_group_context_extensions,
 };
-
-/// What to do with an AppSync whose `application_id` has no entry (R3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum UnknownIdPolicy {
-    /// The proposal list is invalid (this crate's reading of the draft's
-    /// "identify ... which contains the same applicationId"). Default.
-    #[default]
-    Reject,
-    /// Append a new entry at the end of the list (the reading taken by the
-    /// successor text, AppDataUpdate). The list is not re-sorted.
-    Create,
-}
 
 /// Whether this member sends its handshake messages (proposals and
 /// commits) as PublicMessage or PrivateMessage (R8).

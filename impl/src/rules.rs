@@ -30,11 +30,22 @@ use mls_rs::mls_rules::{
     CommitDirection, CommitSource, ProposalBundle, ProposalInfo, ProposalSource,
 };
 
-use crate::app_sync_rules::UnknownIdPolicy;
 use crate::codec::AppSync;
 use crate::error::{AppSyncError, StatesDefect};
 use crate::extension::{IndexedStates, application_states, with_application_states};
 use crate::proposal::{decode_app_sync, is_app_sync};
+
+/// What to do with an AppSync whose `application_id` has no entry (R3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnknownIdPolicy {
+    /// The proposal list is invalid (this crate's reading of the draft's
+    /// "identify ... which contains the same applicationId"). Default.
+    #[default]
+    Reject,
+    /// Append a new entry at the end of the list (the reading taken by the
+    /// successor text, AppDataUpdate). The list is not re-sorted.
+    Create,
+}
 
 /// An AppSync found in the bundle, with how it got there.
 #[derive(Clone, Debug)]

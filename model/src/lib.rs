@@ -49,6 +49,7 @@
 //! ```
 
 pub mod chart;
+pub mod commits;
 pub mod compact;
 pub mod config;
 mod delivery;

@@ -19,8 +19,9 @@ use appsync_model::presets::{self, PRESETS, Preset};
 use super::config::ConfigArgs;
 use super::flags::config_flags;
 use super::progress::{bar, spinner};
-use crate::conformance::{ConformanceError, ExhaustiveReport, exhaustive, honest_rules};
-use crate::modelcheck::{self, CheckOptions, CheckReport, PropertyResult, Verdict};
+use super::run::Run;
+use crate::conformance::{exhaustive, honest_rules};
+use crate::modelcheck::{self, CheckOptions, PropertyResult, Verdict};
 
 /// Flags of `appsync check`.
 #[derive(Debug, Args)]
@@ -55,18 +56,6 @@ pub struct CheckArgs {
     /// witness into this folder, one file per run and property.
     #[arg(long, value_name = "DIR")]
     pub svg: Option<PathBuf>,
-}
-
-/// One configuration's model check and (optional) conformance run.
-pub(crate) struct Run {
-    /// The preset's name, or `custom`.
-    pub name: String,
-    /// The flags that select this configuration (an error if none can).
-    pub flags: Result<Vec<String>, String>,
-    pub report: CheckReport,
-    pub conformance: Option<Result<ExhaustiveReport, ConformanceError>>,
-    /// The chart written per property, with `--svg`.
-    pub charts: Vec<(&'static str, PathBuf)>,
 }
 
 /// A property name as a file name: `no lost update` gives `no-lost-update`.

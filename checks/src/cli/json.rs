@@ -10,8 +10,8 @@ use appsync_model::AppSyncConfig;
 use appsync_model::display::fault_names;
 use appsync_model::{DeliveryPolicy, GcePolicy, RetryPolicy, UnknownIdPolicy};
 
-use super::check::Run;
 use super::flags::replay_command;
+use super::run::Run;
 use crate::modelcheck::kind;
 
 /// A configuration as fields; seeded faults only by the names of those on.

@@ -14,6 +14,7 @@ mod json;
 mod progress;
 pub mod replay;
 mod report;
+mod run;
 pub mod vectors;
 
 use std::process::ExitCode;

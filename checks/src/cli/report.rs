@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use appsync_model::display::config_text;
 
-use super::check::Run;
 use super::flags::replay_command;
+use super::run::Run;
 use crate::modelcheck::{PropertyResult, Verdict, kind};
 
 /// The result column of the property table.
