@@ -4,6 +4,9 @@
 //! and Receive, and the proposals that arrive by reference
 //! ([`arrival_verdict`]).
 //!
+//! One file (a little over 400 lines) so that it can be read beside its
+//! twin and the draft, rule for rule.
+//!
 //! | rule | function |
 //! |------|----------|
 //! | R3 | [`r3_apply_app_sync`] |

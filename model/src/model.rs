@@ -2,6 +2,10 @@
 //! in `actions()`, effects in `next_state()`. What the delivery service and a
 //! member's queue do with a message is in `delivery.rs`; the commits each
 //! actor builds (and the rules they ask) are in `commits.rs`.
+//!
+//! One file over 400 lines on purpose: `actions()` and `next_state()` are
+//! read side by side, each guard beside its effect, as in stateright's
+//! examples.
 
 use crate::compact::{ApplicationStates, ByValue, ProposalSet};
 use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};

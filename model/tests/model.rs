@@ -1,6 +1,8 @@
 //! Whole-model tests: pinned state counts, every property on the presets,
 //! open-question variants, seeded faults, and `validate` (paths and replay
 //! are in `paths.rs`).
+//!
+//! Over 400 lines because each pinned count is one short test.
 
 use appsync_model::presets::{self, PRESETS};
 use appsync_model::properties::{self, *};

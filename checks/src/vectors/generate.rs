@@ -4,6 +4,8 @@
 //! same Welcome, and every message, expected `application_states` and epoch
 //! authenticator is recorded, with invalid messages that Bob is checked to
 //! reject for the recorded reason.
+//!
+//! One file because the scenario is one story, epoch after epoch.
 
 use mls_rs::{CipherSuite, MlsMessage};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
