@@ -70,17 +70,17 @@ pub struct CodecVectors {
     pub invalid: Vec<InvalidVector>,
 }
 
-fn codec(step: &str) -> impl FnOnce(CodecError) -> VectorError + '_ {
+pub(super) fn codec(step: &str) -> impl FnOnce(CodecError) -> VectorError + '_ {
     move |e| VectorError::Malformed(format!("{step}: {e}"))
 }
 
 /// A state blob of `len` bytes with a recognisable pattern.
-fn blob(len: usize) -> Vec<u8> {
+pub(super) fn blob(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
 }
 
 /// Lengths that sit on each side of the varint boundaries, plus empty.
-const LENGTHS: [usize; 6] = [0, 1, 63, 64, 16383, 16384];
+pub(super) const LENGTHS: [usize; 6] = [0, 1, 63, 64, 16383, 16384];
 
 /// Generates the codec vectors.
 pub fn generate() -> Result<CodecVectors, VectorError> {
@@ -266,7 +266,7 @@ pub fn verify(vectors: &CodecVectors) -> Result<CodecCounts, VectorError> {
     Ok(counts)
 }
 
-fn round_trip<T>(step: &str, value: &T, expected: &[u8]) -> Result<(), VectorError>
+pub(super) fn round_trip<T>(step: &str, value: &T, expected: &[u8]) -> Result<(), VectorError>
 where
     T: tls_codec::Serialize + tls_codec::Deserialize + LengthLimits + PartialEq,
 {

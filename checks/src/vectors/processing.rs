@@ -19,7 +19,7 @@ use mls_appsync::{AppSyncGroupExt, ApplicationState, ApplicationStatesExtension,
 
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, PassiveInvitation};
+use super::passive::{self, MustReject, PassiveInvitation, process_epoch};
 
 /// One processing vector (one cipher suite).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -102,9 +102,6 @@ pub fn verify_case<C: CryptoProvider + Clone>(
     crypto: C,
 ) -> Result<(), VectorError> {
     let mut group = passive::join(crypto, &case.invitation, &[])?;
-    let authenticator = |g: &Group<_>, step: &str| -> Result<Vec<u8>, VectorError> {
-        g.epoch_authenticator_bytes().map_err(at(step))
-    };
     expect_bytes(
         "join",
         "application_states",
@@ -113,51 +110,27 @@ pub fn verify_case<C: CryptoProvider + Clone>(
     )?;
 
     for (e, epoch) in case.epochs.iter().enumerate() {
-        for (p, proposal) in epoch.proposals.iter().enumerate() {
-            let step = format!("epoch {e} proposal {p}");
-            let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
-            group.process(message).map_err(|r| VectorError::Mls {
-                step,
-                source: r.error,
-            })?;
+        let invalid: Vec<MustReject<'_>> = epoch
+            .invalid
+            .iter()
+            .map(|i| MustReject {
+                description: &i.description,
+                message: &i.message,
+                reason: &i.reason,
+            })
+            .collect();
+        for i in &invalid {
+            parse_reason(i.reason)?;
         }
-        for (i, invalid) in epoch.invalid.iter().enumerate() {
-            let step = format!("epoch {e} invalid {i} ({})", invalid.description);
-            let expected = parse_reason(&invalid.reason)?;
-            let before = (
-                group.current_epoch(),
-                states_of(&group)?,
-                authenticator(&group, &step)?,
-            );
-            let message = MlsMessage::from_bytes(&invalid.message.0).map_err(at(step.clone()))?;
-            match group.process(message) {
-                Ok(_) => return Err(VectorError::UnexpectedAccept { step, expected }),
-                Err(rejected) if rejected.reason != expected => {
-                    return Err(VectorError::WrongRejection {
-                        step,
-                        expected,
-                        actual: rejected.reason,
-                    });
-                }
-                Err(_) => {}
-            }
-            let after = (
-                group.current_epoch(),
-                states_of(&group)?,
-                authenticator(&group, &step)?,
-            );
-            if before != after {
-                return Err(VectorError::Malformed(format!(
-                    "{step}: the rejected message changed the group state"
-                )));
-            }
-        }
-        let step = format!("epoch {e} commit ({})", epoch.description);
-        let message = MlsMessage::from_bytes(&epoch.commit.0).map_err(at(step.clone()))?;
-        group.process(message).map_err(|r| VectorError::Mls {
-            step: step.clone(),
-            source: r.error,
-        })?;
+        let step = process_epoch(
+            &mut group,
+            e,
+            &epoch.proposals,
+            &invalid,
+            (&epoch.description, &epoch.commit),
+            states_of,
+            |r| r.reason.name().to_string(),
+        )?;
         expect_bytes(
             &step,
             "application_states",
@@ -168,7 +141,7 @@ pub fn verify_case<C: CryptoProvider + Clone>(
             &step,
             "epoch_authenticator",
             &epoch.epoch_authenticator.0,
-            &authenticator(&group, &step)?,
+            &group.epoch_authenticator_bytes().map_err(at(&step))?,
         )?;
     }
     Ok(())

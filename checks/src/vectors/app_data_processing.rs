@@ -1,0 +1,211 @@
+//! AppDataUpdate processing vectors: a passive client joins by Welcome,
+//! then processes epochs of AppDataUpdate commits, and before some commits
+//! rejects invalid messages, each for its reason and without any change of
+//! state. The format and this implementation's verifier;
+//! [`super::app_data_generate`] makes them.
+//!
+//! A passive client must install the same components as the members: the
+//! file names them ([`ComponentAssignment`]).
+
+use mls_rs::client_builder::MlsConfig;
+use mls_rs::{CryptoProvider, Group};
+use serde::{Deserialize, Serialize};
+
+use mls_appsync::app_data::{
+    AppDataDictionary, AppDataError, AppDataUpdateRules, Cas, ComponentId, Replace,
+    app_data_error,
+};
+use mls_appsync::codec::encode;
+use mls_appsync::{AppSyncGroupExt, Rejected};
+
+use super::app_data_codec::UpdateFields;
+use super::error::{VectorError, at, expect_bytes};
+use super::hexbytes::HexBytes;
+use super::passive::{self, MustReject, PassiveInvitation, process_epoch};
+
+/// Which component logic each id runs. Ids in neither list are unknown to
+/// the application (U3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentAssignment {
+    /// `replace`: the update is the new data.
+    pub replace: Vec<ComponentId>,
+    /// `cas`: compare-and-swap; the update is `struct { opaque
+    /// expected_digest<V>; opaque new_data<V>; }`, the digest SHA-256 of the
+    /// current data or empty for "no entry"; a mismatch is a refusal.
+    pub cas: Vec<ComponentId>,
+}
+
+impl ComponentAssignment {
+    /// The AppDataUpdate rules with these components.
+    pub fn rules(&self) -> AppDataUpdateRules {
+        let rules = self
+            .replace
+            .iter()
+            .fold(AppDataUpdateRules::new(), |r, &id| r.with_component(id, Replace));
+        self.cas
+            .iter()
+            .fold(rules, |r, &id| r.with_component(id, Cas))
+    }
+}
+
+/// The processing vector file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppDataProcessingVectors {
+    /// The components every member and the passive client install.
+    pub components: ComponentAssignment,
+    /// The cases: per cipher suite, one group per scenario.
+    pub cases: Vec<AppDataCase>,
+}
+
+/// One passive client in one group.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppDataCase {
+    /// The cipher suite.
+    pub cipher_suite: u16,
+    /// The scenario (informative).
+    pub description: String,
+    /// Whether `app_data_update` is in the group's `required_capabilities`
+    /// (which decides whether a GroupContextExtensions proposal may change
+    /// the dictionary); informative, the Welcome says it too.
+    pub app_data_update_required: bool,
+    /// The passive client's keys, its Welcome (with the ratchet tree), and
+    /// the epoch authenticator on joining.
+    #[serde(flatten)]
+    pub invitation: PassiveInvitation,
+    /// The `app_data_dictionary` extension body after joining; `null` when
+    /// the GroupContext has no such extension.
+    pub initial_app_data_dictionary: Option<HexBytes>,
+    /// The epochs to process.
+    pub epochs: Vec<AppDataEpoch>,
+}
+
+/// One epoch.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppDataEpoch {
+    /// What the epoch exercises (informative).
+    pub description: String,
+    /// By-reference proposals (MLSMessages), each accepted.
+    pub proposals: Vec<HexBytes>,
+    /// Messages that must be rejected, in order, before the commit.
+    pub invalid: Vec<AppDataInvalid>,
+    /// The commit (an MLSMessage).
+    pub commit: HexBytes,
+    /// The AppDataUpdates the commit applies, in commit order, by-reference
+    /// ones resolved (informative: what the component logic is handed).
+    pub app_data_updates: Vec<UpdateFields>,
+    /// The `app_data_dictionary` body after the commit (`null`: none).
+    pub app_data_dictionary: Option<HexBytes>,
+    /// The epoch authenticator after the commit.
+    pub epoch_authenticator: HexBytes,
+}
+
+/// A message the passive client must reject.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppDataInvalid {
+    /// What is wrong with it (informative).
+    pub description: String,
+    /// The MLSMessage (always a PublicMessage commit here).
+    pub message: HexBytes,
+    /// The rejection class (see [`reason_name`]).
+    pub reason: String,
+    /// The AppDataUpdates it carries, in commit order (informative).
+    pub app_data_updates: Vec<UpdateFields>,
+}
+
+/// The name of a rejection in these files: the AppDataUpdate rule that
+/// refused (`remove_of_absent_entry`, `several_removes`,
+/// `update_and_remove`, `unknown_component`, `component_refused`,
+/// `gce_changes_dictionary`, `invalid_dictionary`,
+/// `malformed_app_data_update`, `unauthorized_sender`), or else the
+/// generic class (`authentication_failure`, ...).
+pub fn reason_name(rejected: &Rejected) -> String {
+    let name = match app_data_error(&rejected.error) {
+        Some(AppDataError::InvalidDictionary(_)) => "invalid_dictionary",
+        Some(AppDataError::MalformedAppDataUpdate(_)) => "malformed_app_data_update",
+        Some(AppDataError::UnknownComponent { .. }) => "unknown_component",
+        Some(AppDataError::SeveralRemoves { .. }) => "several_removes",
+        Some(AppDataError::UpdateAndRemove { .. }) => "update_and_remove",
+        Some(AppDataError::RemoveOfAbsentEntry { .. }) => "remove_of_absent_entry",
+        Some(AppDataError::ComponentRefused { .. }) => "component_refused",
+        Some(AppDataError::GroupContextExtensionsChangeDictionary) => "gce_changes_dictionary",
+        Some(AppDataError::UnauthorizedSender { .. }) => "unauthorized_sender",
+        Some(_) => "other",
+        None => rejected.reason.name(),
+    };
+    name.to_string()
+}
+
+/// The group's `app_data_dictionary` body, `None` without the extension.
+pub fn dictionary_of<C: MlsConfig>(group: &Group<C>) -> Result<Option<HexBytes>, VectorError> {
+    use mls_appsync::app_data::dictionary::Dictionary;
+    let dictionary = Dictionary::from_extensions(&group.context().extensions)
+        .map_err(|e| VectorError::Malformed(format!("group app_data_dictionary: {e}")))?;
+    dictionary
+        .map(|d| {
+            encode(&AppDataDictionary::new(d.into_entries()))
+                .map(HexBytes)
+                .map_err(|e| VectorError::Malformed(format!("encode dictionary: {e}")))
+        })
+        .transpose()
+}
+
+/// Compares an optional dictionary with the vector's.
+pub(crate) fn expect_dictionary(
+    step: &str,
+    expected: &Option<HexBytes>,
+    actual: &Option<HexBytes>,
+) -> Result<(), VectorError> {
+    if expected == actual {
+        return Ok(());
+    }
+    let show = |d: &Option<HexBytes>| d.as_ref().map_or("null".into(), |d| hex::encode(&d.0));
+    Err(VectorError::Mismatch {
+        step: step.into(),
+        what: "app_data_dictionary",
+        expected: show(expected),
+        actual: show(actual),
+    })
+}
+
+/// Checks one case with a fresh passive client running this
+/// implementation with `components`. Returns the number of epochs.
+pub fn verify_case<C: CryptoProvider + Clone>(
+    components: &ComponentAssignment,
+    case: &AppDataCase,
+    crypto: C,
+) -> Result<usize, VectorError> {
+    let mut group = passive::join_with_rules(crypto, components.rules(), &case.invitation, &[])?;
+    expect_dictionary(
+        "join",
+        &case.initial_app_data_dictionary,
+        &dictionary_of(&group)?,
+    )?;
+    for (e, epoch) in case.epochs.iter().enumerate() {
+        let invalid: Vec<MustReject<'_>> = epoch
+            .invalid
+            .iter()
+            .map(|i| MustReject {
+                description: &i.description,
+                message: &i.message,
+                reason: &i.reason,
+            })
+            .collect();
+        let step = process_epoch(
+            &mut group,
+            e,
+            &epoch.proposals,
+            &invalid,
+            (&epoch.description, &epoch.commit),
+            dictionary_of,
+            reason_name,
+        )?;
+        expect_dictionary(&step, &epoch.app_data_dictionary, &dictionary_of(&group)?)?;
+        expect_bytes(
+            &step,
+            "epoch_authenticator",
+            &epoch.epoch_authenticator.0,
+            &group.epoch_authenticator_bytes().map_err(at(&step))?,
+        )?;
+    }
+    Ok(case.epochs.len())
+}
