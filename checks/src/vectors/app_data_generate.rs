@@ -27,7 +27,7 @@ use mls_appsync::{AppSyncClient, AppSyncGroup, AppSyncGroupExt, ExternalSender, 
 use super::app_data_codec::UpdateFields;
 use super::app_data_processing::{
     AppDataCase, AppDataEpoch, AppDataInvalid, AppDataProcessingVectors, ComponentAssignment,
-    dictionary_of, reason_name,
+    GceFields, dictionary_of, extension_types, reason_name,
 };
 use super::error::{VectorError, at, expect_rejection};
 use super::generate::passive_client;
@@ -69,6 +69,8 @@ struct Scenario {
     epochs: Vec<AppDataEpoch>,
     proposals: Vec<HexBytes>,
     invalid: Vec<AppDataInvalid>,
+    /// A GroupContextExtensions proposal sent by reference this epoch.
+    pending_extensions: Option<GceFields>,
 }
 
 fn malformed(what: &str) -> impl FnOnce(mls_appsync::CodecError) -> VectorError + '_ {
@@ -132,6 +134,7 @@ impl Scenario {
 
     /// Bob proposes `extensions` by reference.
     fn propose_extensions(&mut self, extensions: ExtensionList) -> Result<(), VectorError> {
+        self.pending_extensions = Some(GceFields::of(&extensions));
         let message = self.groups[1]
             .propose_group_context_extensions(extensions, Vec::new())
             .map_err(at("propose extensions"))?;
@@ -185,7 +188,9 @@ impl Scenario {
             invalid: std::mem::take(&mut self.invalid),
             commit: bytes(&message)?,
             app_data_updates: commit.updates.iter().map(UpdateFields::of).collect(),
+            group_context_extensions: self.pending_extensions.take(),
             app_data_dictionary: dictionary_of(alice)?,
+            extension_types: extension_types(&alice.context().extensions),
             epoch_authenticator: authenticator.into(),
         });
         Ok(())
@@ -202,6 +207,7 @@ impl Scenario {
         reason: &str,
     ) -> Result<(), VectorError> {
         self.alice.set_wire_format(WireFormatPolicy::Public);
+        let group_context_extensions = extensions.as_ref().map(GceFields::of);
         let message = forge_app_data_commit(
             self.alice.rules(),
             &mut self.groups[0],
@@ -226,6 +232,7 @@ impl Scenario {
             message: bytes(&message)?,
             reason: reason.into(),
             app_data_updates,
+            group_context_extensions,
         });
         Ok(())
     }
@@ -312,6 +319,7 @@ fn case(
         .epoch_authenticator_bytes()
         .map_err(at("join"))?;
     let initial_app_data_dictionary = dictionary_of(&alice_group)?;
+    let initial_extension_types = extension_types(&alice_group.context().extensions);
 
     let mut s = Scenario {
         alice,
@@ -321,6 +329,7 @@ fn case(
         epochs: Vec::new(),
         proposals: Vec::new(),
         invalid: Vec::new(),
+        pending_extensions: None,
     };
     play(&mut s)?;
     Ok(AppDataCase {
@@ -329,6 +338,7 @@ fn case(
         app_data_update_required: requirement == AppDataRequirement::Required,
         invitation: passive.invitation(&welcome, initial_epoch_authenticator)?,
         initial_app_data_dictionary,
+        initial_extension_types,
         epochs: s.epochs,
     })
 }
@@ -355,7 +365,8 @@ fn dictionary_group(suite: CipherSuite) -> Result<AppDataCase, VectorError> {
             let mut changed = s.groups[0]
                 .app_data_dictionary()
                 .map_err(|e| VectorError::Malformed(format!("dictionary: {e}")))?;
-            changed.push(ComponentData::new(UNKNOWN_ID + 1, b"by gce".to_vec()));
+            changed.push(ComponentData::new(4, b"by gce".to_vec()));
+            changed.sort();
             let extensions = with_dictionary(&s.groups[0].context().extensions, changed)?;
             s.invalid(
                 "a GroupContextExtensions proposal that adds an entry, app_data_update required",
@@ -438,6 +449,18 @@ fn invalid_lists(s: &mut Scenario) -> Result<(), VectorError> {
         &[remove(2), remove(2)],
         "several_removes",
     )?;
+    let unchanged = s.groups[0].context().extensions.clone();
+    let two_removes = [remove(2), remove(2)]
+        .iter()
+        .map(to_custom_proposal)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(malformed("proposal"))?;
+    s.invalid(
+        "two removes of 2 next to a GroupContextExtensions proposal that leaves the dictionary as it was",
+        &two_removes,
+        Some(unchanged),
+        "several_removes",
+    )?;
     s.invalid_updates(
         "an update and a remove of 2",
         &[update(2, b"u"), remove(2)],
@@ -460,6 +483,12 @@ fn invalid_lists(s: &mut Scenario) -> Result<(), VectorError> {
         "component_refused",
     )?;
     let current = s.read(CAS_ID)?.unwrap_or_default();
+    let twice = cas(CAS_ID, &current, b"twice")?;
+    s.invalid_updates(
+        "the same cas update of 5 twice: the second finds the data the first wrote",
+        &[twice.clone(), twice],
+        "component_refused",
+    )?;
     s.invalid_updates(
         "a cas update of 5 after a remove of 5 in the same commit",
         &[remove(CAS_ID), cas(CAS_ID, &current, b"after")?],
@@ -475,9 +504,9 @@ fn invalid_lists(s: &mut Scenario) -> Result<(), VectorError> {
 }
 
 /// A group without the extension, `app_data_update` not required: the first
-/// update appends it; a GroupContextExtensions proposal may change the
-/// dictionary and AppDataUpdates of the same commit apply to what it
-/// leaves; removing every entry leaves an empty dictionary.
+/// update appends it; removing every entry leaves an empty dictionary; a
+/// GroupContextExtensions proposal may change the dictionary, and
+/// AppDataUpdates of the same commit apply to what it leaves.
 fn appended_group(suite: CipherSuite) -> Result<AppDataCase, VectorError> {
     let description = "a group without app_data_dictionary, app_data_update not required";
     case(
@@ -504,6 +533,27 @@ fn appended_group(suite: CipherSuite) -> Result<AppDataCase, VectorError> {
                 "the first updates append the extension at the end",
                 &[update(4, b"first"), update(2, b"second")],
             )?;
+            s.wire_format(Who::Alice, WireFormatPolicy::Public);
+            s.commit(
+                Who::Alice,
+                "removes of every entry leave an empty dictionary (PublicMessage)",
+                &[AppDataUpdate::remove(2), AppDataUpdate::remove(4)],
+            )?;
+            s.commit(
+                Who::Bob,
+                "an update of 0xffff into the empty dictionary",
+                &[update(0xffff, b"")],
+            )?;
+            let dropped = with_dictionary(
+                &s.groups[0].context().extensions,
+                vec![ComponentData::new(2, b"by gce".to_vec())],
+            )?;
+            s.invalid(
+                "a GroupContextExtensions proposal that drops 0xffff and a remove of 0xffff in one commit",
+                &[to_custom_proposal(&AppDataUpdate::remove(0xffff)).map_err(malformed("proposal"))?],
+                Some(dropped),
+                "remove_of_absent_entry",
+            )?;
             s.propose_dictionary(vec![
                 ComponentData::new(2, b"by gce".to_vec()),
                 ComponentData::new(6, b"six".to_vec()),
@@ -514,21 +564,11 @@ fn appended_group(suite: CipherSuite) -> Result<AppDataCase, VectorError> {
                 &[update(6, b"after gce")],
             )?;
             s.invalid_updates(
-                "remove of 4, which the GroupContextExtensions proposal removed",
-                &[AppDataUpdate::remove(4)],
+                "remove of 0xffff, which the GroupContextExtensions proposal removed",
+                &[AppDataUpdate::remove(0xffff)],
                 "remove_of_absent_entry",
             )?;
-            s.wire_format(Who::Alice, WireFormatPolicy::Public);
-            s.commit(
-                Who::Alice,
-                "removes of every entry leave an empty dictionary (PublicMessage)",
-                &[AppDataUpdate::remove(2), AppDataUpdate::remove(6)],
-            )?;
-            s.commit(
-                Who::Bob,
-                "an update of 0xffff into the empty dictionary",
-                &[update(0xffff, b"")],
-            )
+            s.commit(Who::Bob, "an update of 2", &[update(2, b"last")])
         },
     )
 }

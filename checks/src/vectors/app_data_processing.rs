@@ -8,7 +8,7 @@
 //! file names them ([`ComponentAssignment`]).
 
 use mls_rs::client_builder::MlsConfig;
-use mls_rs::{CryptoProvider, Group};
+use mls_rs::{CryptoProvider, ExtensionList, Group};
 use serde::{Deserialize, Serialize};
 
 use mls_appsync::app_data::{
@@ -16,6 +16,7 @@ use mls_appsync::app_data::{
     app_data_error,
 };
 use mls_appsync::codec::encode;
+use mls_appsync::constants::APP_DATA_DICTIONARY_EXTENSION_TYPE;
 use mls_appsync::{AppSyncGroupExt, Rejected};
 
 use super::app_data_codec::UpdateFields;
@@ -75,6 +76,9 @@ pub struct AppDataCase {
     /// The `app_data_dictionary` extension body after joining; `null` when
     /// the GroupContext has no such extension.
     pub initial_app_data_dictionary: Option<HexBytes>,
+    /// The GroupContext extension types after joining, in order
+    /// (informative; the epoch authenticator covers them).
+    pub initial_extension_types: Vec<u16>,
     /// The epochs to process.
     pub epochs: Vec<AppDataEpoch>,
 }
@@ -93,8 +97,15 @@ pub struct AppDataEpoch {
     /// The AppDataUpdates the commit applies, in commit order, by-reference
     /// ones resolved (informative: what the component logic is handed).
     pub app_data_updates: Vec<UpdateFields>,
+    /// The GroupContextExtensions proposal the commit covers, if any
+    /// (informative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_context_extensions: Option<GceFields>,
     /// The `app_data_dictionary` body after the commit (`null`: none).
     pub app_data_dictionary: Option<HexBytes>,
+    /// The GroupContext extension types after the commit, in order
+    /// (informative; the epoch authenticator covers them).
+    pub extension_types: Vec<u16>,
     /// The epoch authenticator after the commit.
     pub epoch_authenticator: HexBytes,
 }
@@ -110,6 +121,37 @@ pub struct AppDataInvalid {
     pub reason: String,
     /// The AppDataUpdates it carries, in commit order (informative).
     pub app_data_updates: Vec<UpdateFields>,
+    /// The GroupContextExtensions proposal it carries, if any
+    /// (informative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_context_extensions: Option<GceFields>,
+}
+
+/// What a GroupContextExtensions proposal does to the dictionary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GceFields {
+    /// The `app_data_dictionary` body the proposal carries (`null`: it
+    /// carries none).
+    pub app_data_dictionary: Option<HexBytes>,
+}
+
+impl GceFields {
+    /// The fields of a proposal carrying `extensions`.
+    pub fn of(extensions: &ExtensionList) -> Self {
+        Self {
+            app_data_dictionary: extensions
+                .get(APP_DATA_DICTIONARY_EXTENSION_TYPE)
+                .map(|e| HexBytes(e.extension_data)),
+        }
+    }
+}
+
+/// The extension types of `extensions`, in order.
+pub fn extension_types(extensions: &ExtensionList) -> Vec<u16> {
+    extensions
+        .iter()
+        .map(|e| e.extension_type.raw_value())
+        .collect()
 }
 
 /// The name of a rejection in these files: the AppDataUpdate rule that

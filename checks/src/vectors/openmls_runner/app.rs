@@ -25,10 +25,22 @@ use mls_appsync::app_data::{Cas, Component, ComponentId, Replace};
 
 use crate::vectors::app_data_processing::ComponentAssignment;
 
+/// How the application treats a list its components refuse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conduct {
+    /// Refuse the list (a receiver, an honest committer).
+    Honest,
+    /// Keep what the component's updates gave up to the first refusal
+    /// (nothing, for an unknown component) and go on (a forging committer,
+    /// to see what a receiver does with the list).
+    Forging,
+}
+
 /// Runs the components over `proposals` and records the changes in
 /// `updater`; `Err` when the application refuses the list.
 pub fn apply<'a>(
     components: &ComponentAssignment,
+    conduct: Conduct,
     updater: &mut AppDataDictionaryUpdater<'_>,
     proposals: impl Iterator<Item = &'a AppDataUpdateProposal>,
 ) -> Result<(), String> {
@@ -40,30 +52,48 @@ pub fn apply<'a>(
             .push(proposal.operation());
     }
     for (id, operations) in per_id {
-        let component: &dyn Component = if components.replace.contains(&id) {
-            &Replace
-        } else if components.cas.contains(&id) {
-            &Cas
-        } else {
-            return Err(format!("component {id} is not known to the application"));
-        };
-        let mut data = updater.old_value(id).map(<[u8]>::to_vec);
-        for operation in operations {
-            data = match operation {
-                AppDataUpdateOperation::Remove => None,
-                AppDataUpdateOperation::Update(update) => Some(
-                    component
-                        .apply(data.as_deref(), update.as_slice())
-                        .map_err(|refusal| format!("component {id} refuses: {refusal}"))?,
-                ),
-            };
-        }
-        match data {
-            Some(data) => updater.set(ComponentData::from_parts(id, data.into())),
-            None => updater.remove(&id),
+        match (fold(components, conduct, updater, id, &operations), conduct) {
+            (Ok(Some(data)), _) => updater.set(ComponentData::from_parts(id, data.into())),
+            (Ok(None), _) => updater.remove(&id),
+            (Err(refusal), Conduct::Honest) => return Err(refusal),
+            (Err(_), Conduct::Forging) => {}
         }
     }
     Ok(())
+}
+
+/// One component's operations folded over its current data: the new data,
+/// `None` for removed, or the refusal.
+fn fold(
+    components: &ComponentAssignment,
+    conduct: Conduct,
+    updater: &AppDataDictionaryUpdater<'_>,
+    id: ComponentId,
+    operations: &[&AppDataUpdateOperation],
+) -> Result<Option<Vec<u8>>, String> {
+    let component: &dyn Component = if components.replace.contains(&id) {
+        &Replace
+    } else if components.cas.contains(&id) {
+        &Cas
+    } else {
+        return Err(format!("component {id} is not known to the application"));
+    };
+    let mut data = updater.old_value(id).map(<[u8]>::to_vec);
+    for operation in operations {
+        data = match operation {
+            AppDataUpdateOperation::Remove => None,
+            AppDataUpdateOperation::Update(update) => {
+                match (component.apply(data.as_deref(), update.as_slice()), conduct) {
+                    (Ok(new_data), _) => Some(new_data),
+                    (Err(_), Conduct::Forging) => break,
+                    (Err(refusal), Conduct::Honest) => {
+                        return Err(format!("component {id} refuses: {refusal}"));
+                    }
+                }
+            }
+        };
+    }
+    Ok(data)
 }
 
 /// What processing a message did.
@@ -118,6 +148,7 @@ pub fn process_protocol(
             let mut updater = group.app_data_dictionary_updater();
             if let Err(refusal) = apply(
                 components,
+                Conduct::Honest,
                 &mut updater,
                 unresolved.app_data_update_proposals(),
             ) {

@@ -12,7 +12,7 @@ use openmls::prelude::*;
 
 use crate::vectors::app_data_codec::{AppDataCodecVectors, OpName, UpdateFields, component_data};
 
-use super::{Report, Verdict};
+use super::{Outcome, Report};
 
 /// Decodes exactly one `T` from `bytes`, with the reader-based decoder
 /// (tls_codec 0.5.0's slice-based one panics on a truncated `opaque<V>` in
@@ -27,22 +27,22 @@ fn round_trip<T: tls_codec::Serialize + PartialEq + std::fmt::Debug>(
     value: &T,
     decoded: Result<T, String>,
     expected: &[u8],
-) -> Verdict {
+) -> Outcome {
     match (value.tls_serialize_detached(), decoded) {
-        (Err(e), _) => Verdict::Disagrees(format!("cannot encode: {e}")),
+        (Err(e), _) => Outcome::disagrees(format!("cannot encode: {e}")),
         (Ok(bytes), _) if bytes != expected => {
-            Verdict::Disagrees(format!("encodes as {}", hex::encode(bytes)))
+            Outcome::disagrees(format!("encodes as {}", hex::encode(bytes)))
         }
-        (_, Err(e)) => Verdict::Disagrees(format!("refuses the bytes: {e}")),
+        (_, Err(e)) => Outcome::disagrees(format!("refuses the bytes: {e}")),
         (_, Ok(decoded)) if &decoded != value => {
-            Verdict::Disagrees(format!("decodes to {decoded:?}"))
+            Outcome::disagrees(format!("decodes to {decoded:?}"))
         }
-        _ => Verdict::Agrees,
+        _ => Outcome::agrees("same bytes, same value"),
     }
 }
 
 /// OpenMLS's AppDataUpdate with these fields.
-fn openmls_update(fields: &UpdateFields) -> AppDataUpdateProposal {
+pub(super) fn openmls_update(fields: &UpdateFields) -> AppDataUpdateProposal {
     match (&fields.op, &fields.update) {
         (OpName::Update, Some(bytes)) => AppDataUpdateProposal::update(fields.component_id, bytes.0.clone()),
         _ => AppDataUpdateProposal::remove(fields.component_id),
@@ -72,7 +72,7 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
         let value = ComponentData::from_parts(ours.component_id(), ours.data().to_vec().into());
         let verdict = match &v.encoded {
             Some(expected) => round_trip(&value, decode(&expected.0), &expected.0),
-            None => Verdict::NotRun("no encoded".into()),
+            None => Outcome::not_run("no encoded"),
         };
         report.push(
             format!("component_data {i} (id {:#06x}, {} bytes)", v.component_id, v.data.0.len()),
@@ -104,14 +104,14 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
         let framed = Proposal::AppDataUpdate(Box::new(value.clone()));
         let verdict = match (framed.tls_serialize_detached(), read_proposal(&v.encoded.0)) {
             (Ok(bytes), _) if bytes != v.encoded.0 => {
-                Verdict::Disagrees(format!("encodes as {}", hex::encode(bytes)))
+                Outcome::disagrees(format!("encodes as {}", hex::encode(bytes)))
             }
-            (Err(e), _) => Verdict::Disagrees(format!("cannot encode: {e}")),
-            (_, Err(e)) => Verdict::Disagrees(e),
+            (Err(e), _) => Outcome::disagrees(format!("cannot encode: {e}")),
+            (_, Err(e)) => Outcome::disagrees(e),
             (_, Ok(decoded)) if decoded != value => {
-                Verdict::Disagrees(format!("decodes to {decoded:?}"))
+                Outcome::disagrees(format!("decodes to {decoded:?}"))
             }
-            _ => Verdict::Agrees,
+            _ => Outcome::agrees("same bytes, same AppDataUpdate"),
         };
         report.push(
             format!("proposal {i} ({}), draft framing", describe(&v.fields)),
@@ -120,10 +120,10 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
         );
         let verdict = match read_proposal(&v.mls_rs_custom_proposal.0) {
             Ok(decoded) if decoded == value => {
-                Verdict::Disagrees("reads the same AppDataUpdate from the mls-rs framing".into())
+                Outcome::disagrees("reads the same AppDataUpdate from the mls-rs framing")
             }
-            Ok(decoded) => Verdict::Disagrees(format!("reads another AppDataUpdate: {decoded:?}")),
-            Err(_) => Verdict::Agrees,
+            Ok(decoded) => Outcome::disagrees(format!("reads another AppDataUpdate: {decoded:?}")),
+            Err(e) => Outcome::agrees(format!("refused: {e}")),
         };
         report.push(
             format!("proposal {i} ({}), mls-rs framing", describe(&v.fields)),
@@ -143,8 +143,8 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
             format!("invalid {i} ({}: {})", v.structure, v.description),
             "refused",
             match accepted {
-                Ok(value) => Verdict::Disagrees(format!("decodes as {value}")),
-                Err(_) => Verdict::Agrees,
+                Ok(value) => Outcome::disagrees(format!("decodes as {value}")),
+                Err(e) => Outcome::agrees(format!("refused: {e}")),
             },
         );
     }

@@ -31,24 +31,59 @@ use super::app_data_processing::AppDataProcessingVectors;
 use super::{VectorError, read_json};
 
 /// OpenMLS's verdict on one step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// OpenMLS does what the vector expects.
     Agrees,
-    /// OpenMLS does something else (what, in words).
-    Disagrees(String),
+    /// OpenMLS does something else.
+    Disagrees,
     /// The step could not be run (an earlier disagreement left OpenMLS in
-    /// another state).
-    NotRun(String),
+    /// another state, or OpenMLS lacks the cipher suite).
+    NotRun,
 }
 
 impl Verdict {
     /// `agrees`, `DISAGREES` or `not run`.
-    pub fn label(&self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Verdict::Agrees => "agrees",
-            Verdict::Disagrees(_) => "DISAGREES",
-            Verdict::NotRun(_) => "not run",
+            Verdict::Disagrees => "DISAGREES",
+            Verdict::NotRun => "not run",
+        }
+    }
+}
+
+/// A verdict and what OpenMLS did, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What OpenMLS did (its error, or what it accepted).
+    pub openmls: String,
+}
+
+impl Outcome {
+    /// OpenMLS did `what`, as the vector expects.
+    pub fn agrees(what: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Agrees,
+            openmls: what.into(),
+        }
+    }
+
+    /// OpenMLS did `what`, which the vector does not expect.
+    pub fn disagrees(what: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Disagrees,
+            openmls: what.into(),
+        }
+    }
+
+    /// The step was not run, for `why`.
+    pub fn not_run(why: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::NotRun,
+            openmls: why.into(),
         }
     }
 }
@@ -56,12 +91,12 @@ impl Verdict {
 /// One step and OpenMLS's verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
-    /// Which step ("suite 1, dictionary group, epoch 2 commit", ...).
+    /// Which step ("suite 1, ...: epoch 2 commit", ...).
     pub case: String,
     /// What the vector expects.
     pub expected: String,
-    /// The verdict.
-    pub verdict: Verdict,
+    /// The verdict and what OpenMLS did.
+    pub outcome: Outcome,
 }
 
 /// The rows of one file.
@@ -72,27 +107,34 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn push(&mut self, case: impl Into<String>, expected: impl Into<String>, verdict: Verdict) {
+    pub(crate) fn push(
+        &mut self,
+        case: impl Into<String>,
+        expected: impl Into<String>,
+        outcome: Outcome,
+    ) {
         self.rows.push(Row {
             case: case.into(),
             expected: expected.into(),
-            verdict,
+            outcome,
         });
     }
 
     /// Whether OpenMLS agrees on every step.
     pub fn all_agree(&self) -> bool {
-        self.rows.iter().all(|r| r.verdict == Verdict::Agrees)
+        self.rows
+            .iter()
+            .all(|r| r.outcome.verdict == Verdict::Agrees)
     }
 
     /// How many rows have each label: (agrees, disagrees, not run).
     pub fn counts(&self) -> (usize, usize, usize) {
         self.rows
             .iter()
-            .fold((0, 0, 0), |(a, d, n), r| match r.verdict {
+            .fold((0, 0, 0), |(a, d, n), r| match r.outcome.verdict {
                 Verdict::Agrees => (a + 1, d, n),
-                Verdict::Disagrees(_) => (a, d + 1, n),
-                Verdict::NotRun(_) => (a, d, n + 1),
+                Verdict::Disagrees => (a, d + 1, n),
+                Verdict::NotRun => (a, d, n + 1),
             })
     }
 
@@ -100,11 +142,14 @@ impl Report {
     pub fn table(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
-            let _ = write!(out, "  {:<9} {}: expected {}", row.verdict.label(), row.case, row.expected);
-            if let Verdict::Disagrees(what) | Verdict::NotRun(what) = &row.verdict {
-                let _ = write!(out, "; OpenMLS: {what}");
-            }
-            out.push('\n');
+            let _ = writeln!(
+                out,
+                "  {:<9} {}: expected {}; OpenMLS: {}",
+                row.outcome.verdict.label(),
+                row.case,
+                row.expected,
+                row.outcome.openmls
+            );
         }
         let (agree, disagree, not_run) = self.counts();
         let _ = writeln!(out, "  {agree} agree, {disagree} disagree, {not_run} not run");

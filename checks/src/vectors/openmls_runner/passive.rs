@@ -14,7 +14,7 @@ use crate::vectors::app_data_processing::{AppDataCase, AppDataProcessingVectors,
 use crate::vectors::passive::PassiveInvitation;
 
 use super::app::{Processed, dictionary, process, show};
-use super::{Report, Verdict};
+use super::{Outcome, Report, Verdict};
 
 /// OpenMLS's passive client, joined.
 struct Passive {
@@ -77,19 +77,19 @@ impl Passive {
         self.group.epoch_authenticator().as_slice().to_vec()
     }
 
-    /// Whether the state is the vector's; `Disagrees` says how not.
-    fn compare(&self, dictionary_expected: &Option<Vec<u8>>, authenticator: &[u8]) -> Verdict {
+    /// Whether the state is the vector's.
+    fn compare(&self, dictionary_expected: &Option<Vec<u8>>, authenticator: &[u8]) -> Outcome {
         let ours = dictionary(&self.group);
         if &ours != dictionary_expected {
-            return Verdict::Disagrees(format!("dictionary {}", show(&ours)));
+            return Outcome::disagrees(format!("dictionary {}", show(&ours)));
         }
         if self.authenticator() != authenticator {
-            return Verdict::Disagrees(format!(
+            return Outcome::disagrees(format!(
                 "epoch authenticator {}",
                 hex::encode(self.authenticator())
             ));
         }
-        Verdict::Agrees
+        Outcome::agrees("same dictionary and epoch authenticator")
     }
 }
 
@@ -97,95 +97,108 @@ fn bytes(d: &Option<crate::vectors::hexbytes::HexBytes>) -> Option<Vec<u8>> {
     d.as_ref().map(|d| d.0.clone())
 }
 
+/// What a step must do.
+struct Step<'a> {
+    name: String,
+    expected: String,
+    message: &'a [u8],
+    valid: bool,
+}
+
+/// Processes a proposal or an invalid message.
+fn run_step(passive: &mut Passive, components: &ComponentAssignment, step: &Step<'_>) -> Outcome {
+    let before = (passive.group.epoch(), passive.authenticator());
+    match process(&passive.provider, &mut passive.group, components, step.message) {
+        Processed::Proposal if step.valid => Outcome::agrees("stored"),
+        Processed::Refused(e) if !step.valid => {
+            if (passive.group.epoch(), passive.authenticator()) != before {
+                return Outcome::disagrees(format!("rejects it ({e}) but its state changed"));
+            }
+            Outcome::agrees(format!("rejects it: {e}"))
+        }
+        Processed::Refused(e) => Outcome::disagrees(format!("refuses it: {e}")),
+        Processed::Commit(_) if !step.valid => Outcome::disagrees("accepts it"),
+        _ => Outcome::disagrees("takes it for another kind of message"),
+    }
+}
+
 /// Runs one case; returns its rows.
 fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut Report) {
     let name = format!("suite {}, {}", case.cipher_suite, case.description);
-    let supported = Ciphersuite::try_from(case.cipher_suite)
-        .ok()
-        .filter(|&suite| OpenMlsRustCrypto::default().crypto().supports(suite).is_ok());
-    if supported.is_none() {
+    let join_step = format!("{name}: join");
+    if !suite_supported(case.cipher_suite) {
         let why = "cipher suite not implemented by openmls_rust_crypto";
-        report.push(format!("{name}: join"), "joins", Verdict::NotRun(why.into()));
+        report.push(join_step, "joins", Outcome::not_run(why));
         return;
     }
     let mut passive = match join(&case.invitation) {
         Ok(passive) => passive,
         Err(e) => {
-            report.push(format!("{name}: join"), "joins", Verdict::Disagrees(e));
+            report.push(join_step, "joins", Outcome::disagrees(e));
             return;
         }
     };
-    let verdict = passive.compare(
+    let outcome = passive.compare(
         &bytes(&case.initial_app_data_dictionary),
         &case.invitation.initial_epoch_authenticator.0,
     );
     report.push(
-        format!("{name}: join"),
+        join_step,
         "joins with the dictionary and epoch authenticator",
-        verdict,
+        outcome,
     );
     let mut behind: Option<String> = None;
     for (e, epoch) in case.epochs.iter().enumerate() {
-        let step = |what: String| format!("{name}: epoch {e} {what}");
-        let mut steps: Vec<(String, String, &[u8], bool)> = Vec::new();
+        let name = |what: String| format!("{name}: epoch {e} {what}");
+        let mut steps: Vec<Step<'_>> = Vec::new();
         for (p, proposal) in epoch.proposals.iter().enumerate() {
-            steps.push((step(format!("proposal {p}")), "accepted".into(), &proposal.0, true));
+            steps.push(Step {
+                name: name(format!("proposal {p}")),
+                expected: "accepted".into(),
+                message: &proposal.0,
+                valid: true,
+            });
         }
         for (i, invalid) in epoch.invalid.iter().enumerate() {
-            steps.push((
-                step(format!("invalid {i} ({})", invalid.description)),
-                format!("rejected ({})", invalid.reason),
-                &invalid.message.0,
-                false,
-            ));
+            steps.push(Step {
+                name: name(format!("invalid {i} ({})", invalid.description)),
+                expected: format!("rejected ({})", invalid.reason),
+                message: &invalid.message.0,
+                valid: false,
+            });
         }
-        for (case_name, expected, message, valid) in steps {
-            if let Some(why) = &behind {
-                report.push(case_name, expected, Verdict::NotRun(why.clone()));
-                continue;
-            }
-            let before = (passive.group.epoch(), passive.authenticator());
-            let verdict = match (process(&passive.provider, &mut passive.group, components, message), valid) {
-                (Processed::Proposal, true) => Verdict::Agrees,
-                (Processed::Refused(e), false) => Verdict::Agrees.or_changed(&passive, before, e),
-                (Processed::Refused(e), true) => Verdict::Disagrees(format!("refuses it: {e}")),
-                (Processed::Commit(_), false) => Verdict::Disagrees("accepts it".into()),
-                (Processed::Commit(_), true) | (Processed::Proposal, false) => {
-                    Verdict::Disagrees("takes it for another kind of message".into())
-                }
+        for step in steps {
+            let outcome = match &behind {
+                Some(why) => Outcome::not_run(why.clone()),
+                None => run_step(&mut passive, components, &step),
             };
-            report.push(case_name, expected, verdict);
+            report.push(step.name, step.expected, outcome);
         }
-        let case_name = step(format!("commit ({})", epoch.description));
+        let step = name(format!("commit ({})", epoch.description));
         let expected = "accepted, with the dictionary and epoch authenticator";
         if let Some(why) = &behind {
-            report.push(case_name, expected, Verdict::NotRun(why.clone()));
+            report.push(step, expected, Outcome::not_run(why.clone()));
             continue;
         }
-        let verdict = match process(&passive.provider, &mut passive.group, components, &epoch.commit.0) {
+        let outcome = match process(&passive.provider, &mut passive.group, components, &epoch.commit.0) {
             Processed::Commit(staged) => match passive.group.merge_staged_commit(&passive.provider, *staged) {
                 Ok(()) => passive.compare(&bytes(&epoch.app_data_dictionary), &epoch.epoch_authenticator.0),
-                Err(e) => Verdict::Disagrees(format!("cannot merge it: {e}")),
+                Err(e) => Outcome::disagrees(format!("cannot merge it: {e}")),
             },
-            Processed::Refused(e) => Verdict::Disagrees(format!("refuses it: {e}")),
-            Processed::Proposal => Verdict::Disagrees("takes it for a proposal".into()),
+            Processed::Refused(e) => Outcome::disagrees(format!("refuses it: {e}")),
+            Processed::Proposal => Outcome::disagrees("takes it for a proposal"),
         };
-        if verdict != Verdict::Agrees {
+        if outcome.verdict != Verdict::Agrees {
             behind = Some(format!("OpenMLS parted from the vector at epoch {e}"));
         }
-        report.push(case_name, expected, verdict);
+        report.push(step, expected, outcome);
     }
 }
 
-impl Verdict {
-    /// `self`, unless the rejected message changed the epoch or the epoch
-    /// authenticator since `before`.
-    fn or_changed(self, passive: &Passive, before: (GroupEpoch, Vec<u8>), error: String) -> Verdict {
-        if (passive.group.epoch(), passive.authenticator()) != before {
-            return Verdict::Disagrees(format!("rejects it ({error}) but its state changed"));
-        }
-        self
-    }
+/// Whether OpenMLS's RustCrypto provider implements the suite.
+pub(super) fn suite_supported(suite: u16) -> bool {
+    Ciphersuite::try_from(suite)
+        .is_ok_and(|suite| OpenMlsRustCrypto::default().crypto().supports(suite).is_ok())
 }
 
 /// Runs every case of the file with OpenMLS as the passive client.
