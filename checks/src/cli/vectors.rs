@@ -195,16 +195,22 @@ fn verify_file(path: &Path) -> Result<bool, VectorError> {
             );
             Ok(true)
         }
-        Verified::AppDataProcessing(cases) => Ok(cases.into_iter().fold(true, |ok, (suite, scenario, outcome)| {
-            match outcome {
-                Ok(epochs) => println!("  suite {suite}, {scenario}: passed ({epochs} epochs)"),
-                Err(error) => {
-                    println!("  suite {suite}, {scenario}: FAILED: {error}");
-                    return false;
-                }
-            }
-            ok
-        })),
+        Verified::AppDataProcessing(cases) => {
+            Ok(cases
+                .into_iter()
+                .fold(true, |ok, (suite, scenario, outcome)| {
+                    match outcome {
+                        Ok(epochs) => {
+                            println!("  suite {suite}, {scenario}: passed ({epochs} epochs)")
+                        }
+                        Err(error) => {
+                            println!("  suite {suite}, {scenario}: FAILED: {error}");
+                            return false;
+                        }
+                    }
+                    ok
+                }))
+        }
         Verified::Processing(cases) => {
             let mut ok = true;
             for (suite, outcome) in cases {

@@ -162,7 +162,10 @@ fn entry(id: ComponentId, len: usize) -> ComponentDataVector {
 
 /// The draft's framing of an AppDataUpdate proposal.
 pub fn draft_proposal_bytes(update: &AppDataUpdate) -> Result<Vec<u8>, VectorError> {
-    let mut bytes = APP_DATA_UPDATE_PROPOSAL_TYPE.raw_value().to_be_bytes().to_vec();
+    let mut bytes = APP_DATA_UPDATE_PROPOSAL_TYPE
+        .raw_value()
+        .to_be_bytes()
+        .to_vec();
     bytes.extend(encode(update).map_err(codec("encode proposal"))?);
     Ok(bytes)
 }
@@ -279,7 +282,11 @@ fn invalid_vectors() -> Vec<InvalidVector> {
         invalid(update, "op 3, not declared", &[0, 1, 3, 0]),
         invalid(update, "op 255, not declared", &[0, 1, 0xff]),
         invalid(update, "update without its length", &[0, 1, 1]),
-        invalid(update, "update length 2, one byte follows", &[0, 1, 1, 2, 0xaa]),
+        invalid(
+            update,
+            "update length 2, one byte follows",
+            &[0, 1, 1, 2, 0xaa],
+        ),
         invalid(update, "update with one trailing byte", &[0, 1, 1, 0, 0xff]),
         invalid(update, "remove with one trailing byte", &[0, 1, 2, 0]),
         invalid(update, "update, non-minimal length 0", &[0, 1, 1, 0x40, 0]),
@@ -311,9 +318,7 @@ pub fn refuses(structure: &str, bytes: &[u8]) -> Result<bool, VectorError> {
             .is_none(),
         "app_data_update" => decode_app_data_update(bytes).is_err(),
         other => {
-            return Err(VectorError::Malformed(format!(
-                "unknown structure {other}"
-            )));
+            return Err(VectorError::Malformed(format!("unknown structure {other}")));
         }
     })
 }

@@ -174,9 +174,7 @@ impl Scenario {
         let message = commit.output.commit_message;
         self.deliver(who, &message, description)?;
         let [alice, bob] = &self.groups;
-        let authenticator = alice
-            .epoch_authenticator_bytes()
-            .map_err(at(description))?;
+        let authenticator = alice.epoch_authenticator_bytes().map_err(at(description))?;
         if authenticator != bob.epoch_authenticator_bytes().map_err(at(description))? {
             return Err(VectorError::Malformed(format!(
                 "{description}: the members disagree after the commit"

@@ -12,8 +12,7 @@ use mls_rs::{CryptoProvider, ExtensionList, Group};
 use serde::{Deserialize, Serialize};
 
 use mls_appsync::app_data::{
-    AppDataDictionary, AppDataError, AppDataUpdateRules, Cas, ComponentId, Replace,
-    app_data_error,
+    AppDataDictionary, AppDataError, AppDataUpdateRules, Cas, ComponentId, Replace, app_data_error,
 };
 use mls_appsync::codec::encode;
 use mls_appsync::constants::APP_DATA_DICTIONARY_EXTENSION_TYPE;
@@ -42,7 +41,9 @@ impl ComponentAssignment {
         let rules = self
             .replace
             .iter()
-            .fold(AppDataUpdateRules::new(), |r, &id| r.with_component(id, Replace));
+            .fold(AppDataUpdateRules::new(), |r, &id| {
+                r.with_component(id, Replace)
+            });
         self.cas
             .iter()
             .fold(rules, |r, &id| r.with_component(id, Cas))

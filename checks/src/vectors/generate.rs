@@ -98,9 +98,12 @@ impl Scenario {
         reason: RejectionReason,
     ) -> Result<(), VectorError> {
         let mut probe = self.bob_group.clone();
-        expect_rejection(description, probe.process(message.clone()), reason.name(), |r| {
-            r.reason.name().to_string()
-        })?;
+        expect_rejection(
+            description,
+            probe.process(message.clone()),
+            reason.name(),
+            |r| r.reason.name().to_string(),
+        )?;
         self.invalid.push(InvalidMessage {
             description: description.into(),
             message: bytes(&message)?,

@@ -2,11 +2,11 @@
 //! only processes what it is sent. Both vector formats (the working group's
 //! and ours) start this way.
 
+use mls_rs::client_builder::MlsConfig;
 use mls_rs::crypto::SignatureSecretKey;
 use mls_rs::group::ExportedTree;
 use mls_rs::mls_rs_codec::MlsEncode;
 use mls_rs::psk::{ExternalPskId, PreSharedKey};
-use mls_rs::client_builder::MlsConfig;
 use mls_rs::{CryptoProvider, Group, MlsMessage};
 use mls_rs_core::crypto::HpkeSecretKey;
 use mls_rs_core::key_package::KeyPackageData;

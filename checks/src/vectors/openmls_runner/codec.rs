@@ -44,14 +44,20 @@ fn round_trip<T: tls_codec::Serialize + PartialEq + std::fmt::Debug>(
 /// OpenMLS's AppDataUpdate with these fields.
 pub(super) fn openmls_update(fields: &UpdateFields) -> AppDataUpdateProposal {
     match (&fields.op, &fields.update) {
-        (OpName::Update, Some(bytes)) => AppDataUpdateProposal::update(fields.component_id, bytes.0.clone()),
+        (OpName::Update, Some(bytes)) => {
+            AppDataUpdateProposal::update(fields.component_id, bytes.0.clone())
+        }
         _ => AppDataUpdateProposal::remove(fields.component_id),
     }
 }
 
 fn describe(fields: &UpdateFields) -> String {
     match &fields.update {
-        Some(bytes) => format!("update of {:#06x}, {} bytes", fields.component_id, bytes.0.len()),
+        Some(bytes) => format!(
+            "update of {:#06x}, {} bytes",
+            fields.component_id,
+            bytes.0.len()
+        ),
         None => format!("remove of {:#06x}", fields.component_id),
     }
 }
@@ -60,7 +66,10 @@ fn describe(fields: &UpdateFields) -> String {
 fn read_proposal(bytes: &[u8]) -> Result<AppDataUpdateProposal, String> {
     match decode::<ProposalIn>(bytes)? {
         ProposalIn::AppDataUpdate(update) => Ok(*update),
-        other => Err(format!("decodes as a proposal of type {:?}", other.proposal_type())),
+        other => Err(format!(
+            "decodes as a proposal of type {:?}",
+            other.proposal_type()
+        )),
     }
 }
 
@@ -75,7 +84,11 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
             None => Outcome::not_run("no encoded"),
         };
         report.push(
-            format!("component_data {i} (id {:#06x}, {} bytes)", v.component_id, v.data.0.len()),
+            format!(
+                "component_data {i} (id {:#06x}, {} bytes)",
+                v.component_id,
+                v.data.0.len()
+            ),
             "round trip",
             verdict,
         );
@@ -86,7 +99,10 @@ pub fn run(vectors: &AppDataCodecVectors) -> Report {
             let _ = value.insert(entry.component_id, entry.data.0.clone());
         }
         report.push(
-            format!("app_data_dictionary {i} ({} entries)", v.component_data.len()),
+            format!(
+                "app_data_dictionary {i} ({} entries)",
+                v.component_data.len()
+            ),
             "round trip",
             round_trip(&value, decode(&v.encoded.0), &v.encoded.0),
         );

@@ -152,7 +152,10 @@ impl Report {
             );
         }
         let (agree, disagree, not_run) = self.counts();
-        let _ = writeln!(out, "  {agree} agree, {disagree} disagree, {not_run} not run");
+        let _ = writeln!(
+            out,
+            "  {agree} agree, {disagree} disagree, {not_run} not run"
+        );
         out
     }
 }

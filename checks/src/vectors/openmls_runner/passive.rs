@@ -10,7 +10,9 @@ use openmls::prelude::*;
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::storage::StorageProvider as _;
 
-use crate::vectors::app_data_processing::{AppDataCase, AppDataProcessingVectors, ComponentAssignment};
+use crate::vectors::app_data_processing::{
+    AppDataCase, AppDataProcessingVectors, ComponentAssignment,
+};
 use crate::vectors::passive::PassiveInvitation;
 
 use super::app::{Processed, dictionary, process, show};
@@ -25,10 +27,7 @@ struct Passive {
 /// Stores the vector's key package with its private keys, as OpenMLS keeps
 /// a `KeyPackageBundle` (built through its serde form: OpenMLS offers no
 /// public constructor outside its test utilities).
-fn store_key_package(
-    provider: &OpenMlsRustCrypto,
-    keys: &PassiveInvitation,
-) -> Result<(), String> {
+fn store_key_package(provider: &OpenMlsRustCrypto, keys: &PassiveInvitation) -> Result<(), String> {
     let message = super::codec::decode::<MlsMessageIn>(&keys.key_package.0)
         .map_err(|e| format!("key_package: {e}"))?;
     let MlsMessageBodyIn::KeyPackage(key_package) = message.extract() else {
@@ -108,7 +107,12 @@ struct Step<'a> {
 /// Processes a proposal or an invalid message.
 fn run_step(passive: &mut Passive, components: &ComponentAssignment, step: &Step<'_>) -> Outcome {
     let before = (passive.group.epoch(), passive.authenticator());
-    match process(&passive.provider, &mut passive.group, components, step.message) {
+    match process(
+        &passive.provider,
+        &mut passive.group,
+        components,
+        step.message,
+    ) {
         Processed::Proposal if step.valid => Outcome::agrees("stored"),
         Processed::Refused(e) if !step.valid => {
             if (passive.group.epoch(), passive.authenticator()) != before {
@@ -180,9 +184,20 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
             report.push(step, expected, Outcome::not_run(why.clone()));
             continue;
         }
-        let outcome = match process(&passive.provider, &mut passive.group, components, &epoch.commit.0) {
-            Processed::Commit(staged) => match passive.group.merge_staged_commit(&passive.provider, *staged) {
-                Ok(()) => passive.compare(&bytes(&epoch.app_data_dictionary), &epoch.epoch_authenticator.0),
+        let outcome = match process(
+            &passive.provider,
+            &mut passive.group,
+            components,
+            &epoch.commit.0,
+        ) {
+            Processed::Commit(staged) => match passive
+                .group
+                .merge_staged_commit(&passive.provider, *staged)
+            {
+                Ok(()) => passive.compare(
+                    &bytes(&epoch.app_data_dictionary),
+                    &epoch.epoch_authenticator.0,
+                ),
                 Err(e) => Outcome::disagrees(format!("cannot merge it: {e}")),
             },
             Processed::Refused(e) => Outcome::disagrees(format!("refuses it: {e}")),
@@ -197,8 +212,12 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
 
 /// Whether OpenMLS's RustCrypto provider implements the suite.
 pub(super) fn suite_supported(suite: u16) -> bool {
-    Ciphersuite::try_from(suite)
-        .is_ok_and(|suite| OpenMlsRustCrypto::default().crypto().supports(suite).is_ok())
+    Ciphersuite::try_from(suite).is_ok_and(|suite| {
+        OpenMlsRustCrypto::default()
+            .crypto()
+            .supports(suite)
+            .is_ok()
+    })
 }
 
 /// Runs every case of the file with OpenMLS as the passive client.

@@ -50,7 +50,8 @@ struct Member {
 
 fn member(suite: Ciphersuite, name: &str) -> Result<Member, String> {
     let provider = OpenMlsRustCrypto::default();
-    let signer = SignatureKeyPair::new(suite.signature_algorithm()).map_err(|e| format!("{e:?}"))?;
+    let signer =
+        SignatureKeyPair::new(suite.signature_algorithm()).map_err(|e| format!("{e:?}"))?;
     signer
         .store(provider.storage())
         .map_err(|e| format!("{e:?}"))?;
@@ -81,7 +82,9 @@ fn text(e: impl std::fmt::Display) -> String {
 /// AppDataDictionary); OpenMLS refuses one that is not sorted and unique.
 fn dictionary_extension(body: &HexBytes) -> Result<Extension, String> {
     let dictionary: AppDataDictionary = decode(&body.0)?;
-    Ok(Extension::AppDataDictionary(AppDataDictionaryExtension::new(dictionary)))
+    Ok(Extension::AppDataDictionary(
+        AppDataDictionaryExtension::new(dictionary),
+    ))
 }
 
 /// `extensions` with the dictionary replaced in place by `body`, appended
@@ -174,10 +177,11 @@ fn create(case: &AppDataCase, suite: Ciphersuite) -> Result<Pair, String> {
     let MlsMessageBodyIn::Welcome(welcome) = MlsMessageIn::from(welcome).extract() else {
         return Err("no Welcome".into());
     };
-    let bob_group = StagedWelcome::new_from_welcome(&bob.provider, config.join_config(), welcome, None)
-        .map_err(text)?
-        .into_group(&bob.provider)
-        .map_err(text)?;
+    let bob_group =
+        StagedWelcome::new_from_welcome(&bob.provider, config.join_config(), welcome, None)
+            .map_err(text)?
+            .into_group(&bob.provider)
+            .map_err(text)?;
     Ok(Pair {
         alice,
         alice_group,
@@ -228,8 +232,13 @@ impl Pair {
             .load_psks(self.alice.provider.storage())
             .map_err(text)?;
         let mut updater = stage.app_data_dictionary_updater();
-        apply(components, conduct, &mut updater, stage.app_data_update_proposals())
-            .map_err(|e| format!("the application: {e}"))?;
+        apply(
+            components,
+            conduct,
+            &mut updater,
+            stage.app_data_update_proposals(),
+        )
+        .map_err(|e| format!("the application: {e}"))?;
         if let Some((id, data)) = extra {
             updater.set(ComponentData::from_parts(id, data.to_vec().into()));
         }
@@ -242,7 +251,12 @@ impl Pair {
         stage.with_app_data_dictionary_updates(changes);
         let provider = &self.alice.provider;
         let bundle = stage
-            .build(provider.rand(), provider.crypto(), &self.alice.signer, |_| true)
+            .build(
+                provider.rand(),
+                provider.crypto(),
+                &self.alice.signer,
+                |_| true,
+            )
             .map_err(text)?
             .stage_commit(provider)
             .map_err(text)?;
@@ -269,7 +283,12 @@ impl Pair {
 
     /// `who` (Alice or Bob) proposes `operation` on `id` by reference; the
     /// other stores it.
-    fn propose(&mut self, alice: bool, id: u16, operation: &AppDataUpdateOperation) -> Result<(), String> {
+    fn propose(
+        &mut self,
+        alice: bool,
+        id: u16,
+        operation: &AppDataUpdateOperation,
+    ) -> Result<(), String> {
         let (member, group) = self.side(alice);
         let (message, _) = group
             .propose_app_data_update(&member.provider, &member.signer, id, operation.clone())
@@ -371,7 +390,12 @@ fn replay_commit(
 ) -> (Outcome, Option<Outcome>) {
     let commit = match pair.commit(components, updates, gce, Conduct::Honest) {
         Ok(commit) => commit,
-        Err(e) => return (Outcome::disagrees(format!("refused at the committer: {e}")), None),
+        Err(e) => {
+            return (
+                Outcome::disagrees(format!("refused at the committer: {e}")),
+                None,
+            );
+        }
     };
     let staged = match pair.receive(components, &commit) {
         Processed::Commit(staged) => staged,
@@ -435,7 +459,12 @@ fn probe_smuggled(
 /// Alice commits both, with a GroupContextExtensions proposal that leaves
 /// the dictionary as it was if `gce`. A draft client refuses two removes of
 /// one id.
-fn probe_two_removes(pair: &mut Pair, components: &ComponentAssignment, id: u16, gce: bool) -> Outcome {
+fn probe_two_removes(
+    pair: &mut Pair,
+    components: &ComponentAssignment,
+    id: u16,
+    gce: bool,
+) -> Outcome {
     let remove = AppDataUpdateOperation::Remove;
     let proposed = match gce {
         // By reference too, and first: OpenMLS puts stored proposals before
