@@ -71,72 +71,60 @@ fn epoch_with_invalid(vectors: &mut AppDataProcessingVectors) -> &mut AppDataEpo
     vectors.cases[0]
         .epochs
         .iter_mut()
-        .rfind(|e| !e.invalid.is_empty())
+        .rfind(|e| !e.messages.invalid.is_empty())
         .unwrap()
 }
 
+type Edit = fn(&mut AppDataProcessingVectors);
+
 #[test]
-fn tampered_dictionary_is_caught() {
-    let error = verify_tampered(|v| {
+fn tampered_processing_vectors_are_caught() {
+    let flip_dictionary: Edit = |v| {
         let dictionary = v.cases[0].epochs[1].app_data_dictionary.as_mut().unwrap();
         *dictionary.0.last_mut().unwrap() ^= 1;
-    });
-    assert!(
-        matches!(
-            error,
-            VectorError::Mismatch {
-                what: "app_data_dictionary",
-                ..
-            }
-        ),
-        "{error}"
-    );
-}
-
-#[test]
-fn tampered_epoch_authenticator_is_caught() {
-    let error = verify_tampered(|v| v.cases[0].epochs[3].epoch_authenticator.0[0] ^= 1);
-    assert!(
-        matches!(
-            error,
-            VectorError::Mismatch {
-                what: "epoch_authenticator",
-                ..
-            }
-        ),
-        "{error}"
-    );
-}
-
-#[test]
-fn wrong_rejection_reason_is_caught() {
-    let error = verify_tampered(|v| {
-        epoch_with_invalid(v).invalid[0].reason = "several_removes".into();
-    });
-    assert!(
-        matches!(error, VectorError::WrongRejection { .. }),
-        "{error}"
-    );
-}
-
-#[test]
-fn accepted_invalid_message_is_caught() {
-    let error = verify_tampered(|v| {
-        let epoch = epoch_with_invalid(v);
-        epoch.invalid[0].message = epoch.commit.clone();
-    });
-    assert!(
-        matches!(error, VectorError::UnexpectedAccept { .. }),
-        "{error}"
-    );
-}
-
-#[test]
-fn the_component_assignment_matters() {
+    };
+    let flip_authenticator: Edit = |v| v.cases[0].epochs[3].epoch_authenticator.0[0] ^= 1;
+    let wrong_reason: Edit = |v| {
+        epoch_with_invalid(v).messages.invalid[0].rejected.reason = "several_removes".into();
+    };
+    let genuine_as_invalid: Edit = |v| {
+        let messages = &mut epoch_with_invalid(v).messages;
+        messages.invalid[0].rejected.message = messages.commit.clone();
+    };
     // Without the cas component, the first commit that updates component 5
     // is refused: a passive client must install what the file says.
-    let error = verify_tampered(|v| v.components.cas.retain(|&id| id != CAS_ID));
-    assert!(matches!(error, VectorError::Mls { .. }), "{error}");
+    let no_cas: Edit = |v| v.components.cas.retain(|&id| id != CAS_ID);
+    let cases: [(Edit, fn(&VectorError) -> bool); 5] = [
+        (flip_dictionary, |e| {
+            matches!(
+                e,
+                VectorError::Mismatch {
+                    what: "app_data_dictionary",
+                    ..
+                }
+            )
+        }),
+        (flip_authenticator, |e| {
+            matches!(
+                e,
+                VectorError::Mismatch {
+                    what: "epoch_authenticator",
+                    ..
+                }
+            )
+        }),
+        (wrong_reason, |e| {
+            matches!(e, VectorError::WrongRejection { .. })
+        }),
+        (genuine_as_invalid, |e| {
+            matches!(e, VectorError::UnexpectedAccept { .. })
+        }),
+        (no_cas, |e| matches!(e, VectorError::Mls { .. })),
+    ];
+    for (i, (edit, caught)) in cases.into_iter().enumerate() {
+        let error = verify_tampered(edit);
+        assert!(caught(&error), "edit {i}: {error}");
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ use mls_appsync::app_data::{
 use mls_appsync::codec::{decode_exact, encode};
 use mls_appsync::constants::APP_DATA_UPDATE_PROPOSAL_TYPE;
 
-use super::codec::{LENGTHS, blob, codec, round_trip};
+use super::codec::{InvalidVector, LENGTHS, blob, codec, round_trip};
 use super::error::{VectorError, expect_bytes};
 use super::hexbytes::HexBytes;
 
@@ -121,17 +121,6 @@ pub struct ProposalVector {
     /// What this project sends: mls-rs frames a custom proposal as
     /// `uint16 proposal_type` and `opaque data<V>`, one length prefix more.
     pub mls_rs_custom_proposal: HexBytes,
-}
-
-/// Bytes that must be refused as `structure`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvalidVector {
-    /// `component_data`, `app_data_dictionary` or `app_data_update`.
-    pub structure: String,
-    /// Why they are invalid (informative).
-    pub description: String,
-    /// The bytes.
-    pub encoded: HexBytes,
 }
 
 /// The AppDataUpdate codec vector file.

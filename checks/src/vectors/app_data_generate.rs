@@ -32,7 +32,8 @@ use super::app_data_processing::{
 use super::error::{VectorError, at, expect_rejection};
 use super::generate::passive_client;
 use super::hexbytes::HexBytes;
-use super::processing::bytes;
+use super::passive::EpochMessages;
+use super::processing::{InvalidMessage, bytes};
 
 /// Component ids the scenarios use with the `replace` logic.
 pub const REPLACE_IDS: [ComponentId; 9] = [0x0000, 1, 2, 3, 4, 6, 7, 0x8000, 0xffff];
@@ -181,10 +182,12 @@ impl Scenario {
             )));
         }
         self.epochs.push(AppDataEpoch {
-            description: description.into(),
-            proposals: std::mem::take(&mut self.proposals),
-            invalid: std::mem::take(&mut self.invalid),
-            commit: bytes(&message)?,
+            messages: EpochMessages {
+                description: description.into(),
+                proposals: std::mem::take(&mut self.proposals),
+                invalid: std::mem::take(&mut self.invalid),
+                commit: bytes(&message)?,
+            },
             app_data_updates: commit.updates.iter().map(UpdateFields::of).collect(),
             group_context_extensions: self.pending_extensions.take(),
             app_data_dictionary: dictionary_of(alice)?,
@@ -226,9 +229,11 @@ impl Scenario {
             .map(|u| UpdateFields::of(&u))
             .collect();
         self.invalid.push(AppDataInvalid {
-            description: description.into(),
-            message: bytes(&message)?,
-            reason: reason.into(),
+            rejected: InvalidMessage {
+                description: description.into(),
+                message: bytes(&message)?,
+                reason: reason.into(),
+            },
             app_data_updates,
             group_context_extensions,
         });

@@ -21,7 +21,8 @@ use mls_appsync::{AppSyncGroupExt, Rejected};
 use super::app_data_codec::UpdateFields;
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, MustReject, PassiveInvitation, process_epoch};
+use super::passive::{self, EpochMessages, PassiveInvitation, Rejectable, process_epoch};
+use super::processing::InvalidMessage;
 
 /// Which component logic each id runs. Ids in neither list are unknown to
 /// the application (U3).
@@ -87,14 +88,10 @@ pub struct AppDataCase {
 /// One epoch.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AppDataEpoch {
-    /// What the epoch exercises (informative).
-    pub description: String,
-    /// By-reference proposals (MLSMessages), each accepted.
-    pub proposals: Vec<HexBytes>,
-    /// Messages that must be rejected, in order, before the commit.
-    pub invalid: Vec<AppDataInvalid>,
-    /// The commit (an MLSMessage).
-    pub commit: HexBytes,
+    /// The description, proposals, invalid messages (always PublicMessage
+    /// commits here) and commit.
+    #[serde(flatten)]
+    pub messages: EpochMessages<AppDataInvalid>,
     /// The AppDataUpdates the commit applies, in commit order, by-reference
     /// ones resolved (informative: what the component logic is handed).
     pub app_data_updates: Vec<UpdateFields>,
@@ -114,18 +111,22 @@ pub struct AppDataEpoch {
 /// A message the passive client must reject.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AppDataInvalid {
-    /// What is wrong with it (informative).
-    pub description: String,
-    /// The MLSMessage (always a PublicMessage commit here).
-    pub message: HexBytes,
-    /// The rejection class (see [`reason_name`]).
-    pub reason: String,
+    /// The message, what is wrong with it, and the rejection class (see
+    /// [`reason_name`]).
+    #[serde(flatten)]
+    pub rejected: InvalidMessage,
     /// The AppDataUpdates it carries, in commit order (informative).
     pub app_data_updates: Vec<UpdateFields>,
     /// The GroupContextExtensions proposal it carries, if any
     /// (informative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_context_extensions: Option<GceFields>,
+}
+
+impl Rejectable for AppDataInvalid {
+    fn rejected(&self) -> &InvalidMessage {
+        &self.rejected
+    }
 }
 
 /// What a GroupContextExtensions proposal does to the dictionary.
@@ -224,24 +225,7 @@ pub fn verify_case<C: CryptoProvider + Clone>(
         &dictionary_of(&group)?,
     )?;
     for (e, epoch) in case.epochs.iter().enumerate() {
-        let invalid: Vec<MustReject<'_>> = epoch
-            .invalid
-            .iter()
-            .map(|i| MustReject {
-                description: &i.description,
-                message: &i.message,
-                reason: &i.reason,
-            })
-            .collect();
-        let step = process_epoch(
-            &mut group,
-            e,
-            &epoch.proposals,
-            &invalid,
-            (&epoch.description, &epoch.commit),
-            dictionary_of,
-            reason_name,
-        )?;
+        let step = process_epoch(&mut group, e, &epoch.messages, dictionary_of, reason_name)?;
         expect_dictionary(&step, &epoch.app_data_dictionary, &dictionary_of(&group)?)?;
         expect_bytes(
             &step,

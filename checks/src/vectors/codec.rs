@@ -46,10 +46,12 @@ pub struct AppSyncVector {
     pub encoded: HexBytes,
 }
 
-/// Bytes that must not decode as `structure`.
+/// Bytes that must not decode as `structure` (both codec files use it).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InvalidVector {
-    /// `application_state`, `application_states_extension` or `app_sync`.
+    /// `application_state`, `application_states_extension` or `app_sync`;
+    /// in the AppDataUpdate file `component_data`, `app_data_dictionary` or
+    /// `app_data_update`.
     pub structure: String,
     /// Why they are invalid (informative).
     pub description: String,

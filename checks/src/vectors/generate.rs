@@ -20,7 +20,7 @@ use mls_appsync::{
 
 use super::error::{VectorError, at, expect_rejection};
 use super::hexbytes::HexBytes;
-use super::passive::PassiveInvitation;
+use super::passive::{EpochMessages, PassiveInvitation};
 use super::processing::{InvalidMessage, ProcessingCase, ProcessingEpoch, bytes, states_of};
 
 /// The active side of a scenario: two members, a listed external sender,
@@ -188,10 +188,12 @@ impl Scenario {
             )));
         }
         self.epochs.push(ProcessingEpoch {
-            description: description.into(),
-            proposals: std::mem::take(&mut self.proposals),
-            invalid: std::mem::take(&mut self.invalid),
-            commit: bytes(&message)?,
+            messages: EpochMessages {
+                description: description.into(),
+                proposals: std::mem::take(&mut self.proposals),
+                invalid: std::mem::take(&mut self.invalid),
+                commit: bytes(&message)?,
+            },
             application_states: states_of(&self.alice_group)?,
             epoch_authenticator: self
                 .alice_group

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{VectorError, at, expect_bytes, expect_rejection};
 use super::hexbytes::HexBytes;
+use super::processing::InvalidMessage;
 
 /// What a passive client is given, as both vector formats spell it: its key
 /// package with the private keys, how it is invited, and the epoch
@@ -119,28 +120,34 @@ pub fn join_with_rules<C: CryptoProvider + Clone, R: ProfileRules>(
     Ok(group)
 }
 
-/// A message the passive client must reject, as both processing formats
-/// describe it.
-pub struct MustReject<'a> {
-    /// What is wrong with it (informative).
-    pub description: &'a str,
-    /// The MLSMessage.
-    pub message: &'a HexBytes,
-    /// The expected rejection, by its name in the file.
-    pub reason: &'a str,
+/// What an epoch of either processing format hands the passive client.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EpochMessages<I> {
+    /// What the epoch exercises (informative).
+    pub description: String,
+    /// By-reference proposals (MLSMessages), each accepted.
+    pub proposals: Vec<HexBytes>,
+    /// Messages that must be rejected, in order, before the commit.
+    pub invalid: Vec<I>,
+    /// The commit (an MLSMessage).
+    pub commit: HexBytes,
 }
 
-/// One epoch for a passive client: processes every `proposals` message
-/// (each accepted), then each `invalid` message (each rejected for its
-/// reason as `name` names rejections, leaving `observe`d state and the epoch
-/// authenticator unchanged), then `commit`. Returns the commit's step name;
-/// the caller compares the state the epoch reached.
-pub fn process_epoch<C: MlsConfig, S: PartialEq>(
+/// An entry of `invalid`: the message and the expected rejection.
+pub trait Rejectable {
+    /// The message, its description and its reason.
+    fn rejected(&self) -> &InvalidMessage;
+}
+
+/// One epoch for a passive client: processes every proposal (each
+/// accepted), then each invalid message (each rejected for its reason as
+/// `name` names rejections, leaving `observe`d state and the epoch
+/// authenticator unchanged), then the commit. Returns the commit's step
+/// name; the caller compares the state the epoch reached.
+pub fn process_epoch<C: MlsConfig, S: PartialEq, I: Rejectable>(
     group: &mut Group<C>,
     epoch: usize,
-    proposals: &[HexBytes],
-    invalid: &[MustReject<'_>],
-    commit: (&str, &HexBytes),
+    messages: &EpochMessages<I>,
     observe: impl Fn(&Group<C>) -> Result<S, VectorError>,
     name: impl Fn(&Rejected) -> String,
 ) -> Result<String, VectorError> {
@@ -151,7 +158,7 @@ pub fn process_epoch<C: MlsConfig, S: PartialEq>(
             g.epoch_authenticator_bytes().map_err(at(step))?,
         ))
     };
-    for (p, proposal) in proposals.iter().enumerate() {
+    for (p, proposal) in messages.proposals.iter().enumerate() {
         let step = format!("epoch {epoch} proposal {p}");
         let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
         group.process(message).map_err(|r| VectorError::Mls {
@@ -159,19 +166,24 @@ pub fn process_epoch<C: MlsConfig, S: PartialEq>(
             source: r.error,
         })?;
     }
-    for (i, invalid) in invalid.iter().enumerate() {
+    for (i, invalid) in messages
+        .invalid
+        .iter()
+        .map(Rejectable::rejected)
+        .enumerate()
+    {
         let step = format!("epoch {epoch} invalid {i} ({})", invalid.description);
         let before = snapshot(group, &step)?;
         let message = MlsMessage::from_bytes(&invalid.message.0).map_err(at(step.clone()))?;
-        expect_rejection(&step, group.process(message), invalid.reason, &name)?;
+        expect_rejection(&step, group.process(message), &invalid.reason, &name)?;
         if before != snapshot(group, &step)? {
             return Err(VectorError::Malformed(format!(
                 "{step}: the rejected message changed the group state"
             )));
         }
     }
-    let step = format!("epoch {epoch} commit ({})", commit.0);
-    let message = MlsMessage::from_bytes(&commit.1.0).map_err(at(step.clone()))?;
+    let step = format!("epoch {epoch} commit ({})", messages.description);
+    let message = MlsMessage::from_bytes(&messages.commit.0).map_err(at(step.clone()))?;
     group.process(message).map_err(|r| VectorError::Mls {
         step: step.clone(),
         source: r.error,

@@ -19,7 +19,7 @@ use mls_appsync::{AppSyncGroupExt, ApplicationState, ApplicationStatesExtension,
 
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, MustReject, PassiveInvitation, process_epoch};
+use super::passive::{self, EpochMessages, PassiveInvitation, Rejectable, process_epoch};
 
 /// One processing vector (one cipher suite).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,14 +39,9 @@ pub struct ProcessingCase {
 /// One epoch of a processing vector.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ProcessingEpoch {
-    /// What the epoch exercises (informative).
-    pub description: String,
-    /// By-reference proposals (MLSMessages), each accepted.
-    pub proposals: Vec<HexBytes>,
-    /// Messages that must be rejected, in order, before the commit.
-    pub invalid: Vec<InvalidMessage>,
-    /// The commit (an MLSMessage).
-    pub commit: HexBytes,
+    /// The description, proposals, invalid messages and commit.
+    #[serde(flatten)]
+    pub messages: EpochMessages<InvalidMessage>,
     /// The encoded `ApplicationStatesExtension` after the commit.
     pub application_states: HexBytes,
     /// The epoch authenticator after the commit.
@@ -66,6 +61,12 @@ pub struct InvalidMessage {
     /// `invalid_application_states`, `state_mismatch` or
     /// `authentication_failure`.
     pub reason: String,
+}
+
+impl Rejectable for InvalidMessage {
+    fn rejected(&self) -> &InvalidMessage {
+        self
+    }
 }
 
 pub(super) fn parse_reason(name: &str) -> Result<RejectionReason, VectorError> {
@@ -110,27 +111,12 @@ pub fn verify_case<C: CryptoProvider + Clone>(
     )?;
 
     for (e, epoch) in case.epochs.iter().enumerate() {
-        let invalid: Vec<MustReject<'_>> = epoch
-            .invalid
-            .iter()
-            .map(|i| MustReject {
-                description: &i.description,
-                message: &i.message,
-                reason: &i.reason,
-            })
-            .collect();
-        for i in &invalid {
-            parse_reason(i.reason)?;
+        for invalid in &epoch.messages.invalid {
+            parse_reason(&invalid.reason)?;
         }
-        let step = process_epoch(
-            &mut group,
-            e,
-            &epoch.proposals,
-            &invalid,
-            (&epoch.description, &epoch.commit),
-            states_of,
-            |r| r.reason.name().to_string(),
-        )?;
+        let step = process_epoch(&mut group, e, &epoch.messages, states_of, |r| {
+            r.reason.name().to_string()
+        })?;
         expect_bytes(
             &step,
             "application_states",

@@ -155,7 +155,7 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
     for (e, epoch) in case.epochs.iter().enumerate() {
         let name = |what: String| format!("{name}: epoch {e} {what}");
         let mut steps: Vec<Step<'_>> = Vec::new();
-        for (p, proposal) in epoch.proposals.iter().enumerate() {
+        for (p, proposal) in epoch.messages.proposals.iter().enumerate() {
             steps.push(Step {
                 name: name(format!("proposal {p}")),
                 expected: "accepted".into(),
@@ -163,7 +163,13 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
                 valid: true,
             });
         }
-        for (i, invalid) in epoch.invalid.iter().enumerate() {
+        for (i, invalid) in epoch
+            .messages
+            .invalid
+            .iter()
+            .map(|i| &i.rejected)
+            .enumerate()
+        {
             steps.push(Step {
                 name: name(format!("invalid {i} ({})", invalid.description)),
                 expected: format!("rejected ({})", invalid.reason),
@@ -178,7 +184,7 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
             };
             report.push(step.name, step.expected, outcome);
         }
-        let step = name(format!("commit ({})", epoch.description));
+        let step = name(format!("commit ({})", epoch.messages.description));
         let expected = "accepted, with the dictionary and epoch authenticator";
         if let Some(why) = &behind {
             report.push(step, expected, Outcome::not_run(why.clone()));
@@ -188,7 +194,7 @@ fn run_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut R
             &passive.provider,
             &mut passive.group,
             components,
-            &epoch.commit.0,
+            &epoch.messages.commit.0,
         ) {
             Processed::Commit(staged) => match passive
                 .group

@@ -312,6 +312,15 @@ impl Pair {
         }
     }
 
+    /// `outcome`, once Alice's pending commit and both proposal stores are
+    /// emptied (or the failure to do so).
+    fn discarding(&mut self, outcome: Outcome) -> Outcome {
+        match self.discard() {
+            Ok(()) => outcome,
+            Err(e) => Outcome::disagrees(format!("cannot drop the pending commit: {e}")),
+        }
+    }
+
     /// Alice (or Bob) processes and stores a proposal.
     fn deliver(&mut self, to_alice: bool, message: MlsMessageOut) -> Result<(), String> {
         let (member, group) = self.side(to_alice);
@@ -371,10 +380,7 @@ fn replay_invalid(
             Processed::Proposal => Outcome::disagrees("takes it for a proposal"),
         },
     };
-    match pair.discard() {
-        Ok(()) => outcome,
-        Err(e) => Outcome::disagrees(format!("cannot drop the pending commit: {e}")),
-    }
+    pair.discarding(outcome)
 }
 
 /// A valid commit: Alice commits it, Bob must accept it and reach the
@@ -448,10 +454,7 @@ fn probe_smuggled(
             _ => Outcome::disagrees("the committer builds it and the receiver accepts it"),
         },
     };
-    match pair.discard() {
-        Ok(()) => outcome,
-        Err(e) => Outcome::disagrees(format!("cannot drop the pending commit: {e}")),
-    }
+    pair.discarding(outcome)
 }
 
 /// Not from the vectors: Alice and Bob each propose a remove of `id` by
@@ -500,10 +503,7 @@ fn probe_order(pair: &mut Pair, components: &ComponentAssignment, id: u16) -> Ou
             Processed::Proposal => Outcome::disagrees("takes it for a proposal"),
         },
     };
-    match pair.discard() {
-        Ok(()) => outcome,
-        Err(e) => Outcome::disagrees(format!("cannot drop the pending commit: {e}")),
-    }
+    pair.discarding(outcome)
 }
 
 fn replay_case(components: &ComponentAssignment, case: &AppDataCase, report: &mut Report) {
@@ -523,7 +523,7 @@ fn replay_case(components: &ComponentAssignment, case: &AppDataCase, report: &mu
     };
     let mut behind: Option<String> = None;
     for (e, epoch) in case.epochs.iter().enumerate() {
-        for (i, invalid) in epoch.invalid.iter().enumerate() {
+        for (i, invalid) in epoch.messages.invalid.iter().enumerate() {
             if invalid.app_data_updates.is_empty() && invalid.group_context_extensions.is_none() {
                 continue;
             }
@@ -537,8 +537,11 @@ fn replay_case(components: &ComponentAssignment, case: &AppDataCase, report: &mu
                 ),
             };
             report.push(
-                format!("{name}: epoch {e} invalid {i} ({})", invalid.description),
-                format!("refused ({})", invalid.reason),
+                format!(
+                    "{name}: epoch {e} invalid {i} ({})",
+                    invalid.rejected.description
+                ),
+                format!("refused ({})", invalid.rejected.reason),
                 outcome,
             );
         }
@@ -555,7 +558,7 @@ fn replay_case(components: &ComponentAssignment, case: &AppDataCase, report: &mu
         if behind.is_none() && outcome.verdict != Verdict::Agrees {
             behind = Some(format!("the replay parted from the vector at epoch {e}"));
         }
-        let step = format!("{name}: epoch {e} commit ({})", epoch.description);
+        let step = format!("{name}: epoch {e} commit ({})", epoch.messages.description);
         if let Some(order) = order {
             let expected = "app_data_dictionary where the vector has it among the extensions";
             report.push(format!("{step}, extension order"), expected, order);
