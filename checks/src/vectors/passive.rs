@@ -142,12 +142,13 @@ pub trait Rejectable {
 /// One epoch for a passive client: processes every proposal (each
 /// accepted), then each invalid message (each rejected for its reason as
 /// `name` names rejections, leaving `observe`d state and the epoch
-/// authenticator unchanged), then the commit. Returns the commit's step
-/// name; the caller compares the state the epoch reached.
+/// authenticator unchanged), then the commit, after which the epoch
+/// authenticator must be `authenticator`. Returns the commit's step name;
+/// the caller compares the rest of the state the epoch reached.
 pub fn process_epoch<C: MlsConfig, S: PartialEq, I: Rejectable>(
     group: &mut Group<C>,
     epoch: usize,
-    messages: &EpochMessages<I>,
+    (messages, authenticator): (&EpochMessages<I>, &HexBytes),
     observe: impl Fn(&Group<C>) -> Result<S, VectorError>,
     name: impl Fn(&Rejected) -> String,
 ) -> Result<String, VectorError> {
@@ -188,5 +189,11 @@ pub fn process_epoch<C: MlsConfig, S: PartialEq, I: Rejectable>(
         step: step.clone(),
         source: r.error,
     })?;
+    expect_bytes(
+        &step,
+        "epoch_authenticator",
+        &authenticator.0,
+        &group.epoch_authenticator_bytes().map_err(at(&step))?,
+    )?;
     Ok(step)
 }
