@@ -8,7 +8,11 @@ use clap::Subcommand;
 use mls_rs::CipherSuite;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
+use crate::vectors::app_data_codec::{self, AppDataCodecVectors};
+use crate::vectors::app_data_generate;
+use crate::vectors::app_data_processing::{self, AppDataProcessingVectors};
 use crate::vectors::codec::{self, CodecVectors};
+use crate::vectors::openmls_runner;
 use crate::vectors::processing::{self, GENERATED_SUITES, ProcessingCase};
 use crate::vectors::rfc9420::{self, Provider};
 use crate::vectors::{VectorError, read_json, write_json};
@@ -33,12 +37,16 @@ pub enum VectorsCommand {
         #[arg(long, default_value = "vectors")]
         out: PathBuf,
     },
-    /// Check AppSync vector files (codec or processing) against this
-    /// implementation.
+    /// Check vector files (AppSync or AppDataUpdate, codec or processing;
+    /// told apart by their shape) against this implementation.
     Verify {
         /// The vector files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Run AppDataUpdate files through OpenMLS instead, and print per
+        /// case whether it agrees.
+        #[arg(long)]
+        openmls: bool,
     },
 }
 
@@ -46,6 +54,10 @@ pub enum VectorsCommand {
 pub const CODEC_FILE: &str = "appsync-codec.json";
 /// See [`CODEC_FILE`].
 pub const PROCESSING_FILE: &str = "appsync-processing.json";
+/// File names of the AppDataUpdate vectors.
+pub const APP_DATA_CODEC_FILE: &str = "app-data-update-codec.json";
+/// See [`APP_DATA_CODEC_FILE`].
+pub const APP_DATA_PROCESSING_FILE: &str = "app-data-update-processing.json";
 
 /// Runs a vectors command.
 pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Error>> {
@@ -77,14 +89,21 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
                 .map(|&s| processing::generate_case(CipherSuite::from(s)))
                 .collect::<Result<Vec<_>, _>>()?;
             write_json(&out.join(PROCESSING_FILE), &cases)?;
-            writeln!(
-                stdout,
-                "wrote {} and {}",
-                out.join(CODEC_FILE).display(),
-                out.join(PROCESSING_FILE).display()
+            write_json(&out.join(APP_DATA_CODEC_FILE), &app_data_codec::generate()?)?;
+            write_json(
+                &out.join(APP_DATA_PROCESSING_FILE),
+                &app_data_generate::generate()?,
             )?;
+            let files = [
+                CODEC_FILE,
+                PROCESSING_FILE,
+                APP_DATA_CODEC_FILE,
+                APP_DATA_PROCESSING_FILE,
+            ]
+            .map(|name| out.join(name));
+            writeln!(stdout, "wrote {}", out.display())?;
             let mut ok = true;
-            for file in [out.join(CODEC_FILE), out.join(PROCESSING_FILE)] {
+            for file in files {
                 ok &= verify_file(&mut stdout, &file)?;
             }
             Ok(if ok {
@@ -93,10 +112,13 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
                 ExitCode::FAILURE
             })
         }
-        VectorsCommand::Verify { files } => {
+        VectorsCommand::Verify { files, openmls } => {
             let mut ok = true;
             for file in files {
-                ok &= verify_file(&mut stdout, &file)?;
+                ok &= match openmls {
+                    true => openmls_file(&mut stdout, &file)?,
+                    false => verify_file(&mut stdout, &file)?,
+                };
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -114,12 +136,39 @@ pub enum Verified {
     Codec(codec::CodecCounts),
     /// A processing file: per case, its suite and the outcome.
     Processing(Vec<(u16, Result<usize, VectorError>)>),
+    /// An AppDataUpdate codec file.
+    AppDataCodec(app_data_codec::AppDataCodecCounts),
+    /// An AppDataUpdate processing file: per case, its suite, scenario and
+    /// the outcome (epochs passed).
+    AppDataProcessing(Vec<(u16, String, Result<usize, VectorError>)>),
 }
 
-/// Checks one AppSync vector file, telling codec from processing files by
-/// their shape.
+/// Checks one vector file, telling the four kinds apart by their shape: an
+/// array (AppSync processing), an object with `cases` (AppDataUpdate
+/// processing), with `component_data` (AppDataUpdate codec), or else
+/// AppSync codec.
 pub fn verify(path: &Path) -> Result<Verified, VectorError> {
     let value: serde_json::Value = read_json(path)?;
+    if value.get("cases").is_some() {
+        let file: AppDataProcessingVectors = serde_json::from_value(value)?;
+        return Ok(Verified::AppDataProcessing(
+            file.cases
+                .iter()
+                .map(|case| {
+                    let outcome = app_data_processing::verify_case(
+                        &file.components,
+                        case,
+                        RustCryptoProvider::default(),
+                    );
+                    (case.cipher_suite, case.description.clone(), outcome)
+                })
+                .collect(),
+        ));
+    }
+    if value.get("component_data").is_some() {
+        let vectors: AppDataCodecVectors = serde_json::from_value(value)?;
+        return Ok(Verified::AppDataCodec(app_data_codec::verify(&vectors)?));
+    }
     if value.is_array() {
         let cases: Vec<ProcessingCase> = serde_json::from_value(value)?;
         Ok(Verified::Processing(
@@ -141,13 +190,28 @@ pub fn verify(path: &Path) -> Result<Verified, VectorError> {
 fn verify_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
     writeln!(stdout, "{}", path.display())?;
     match verify(path)? {
-        Verified::Codec(counts) => {
+        Verified::AppDataCodec(app_data_codec::AppDataCodecCounts { values, invalid })
+        | Verified::Codec(codec::CodecCounts { values, invalid }) => {
             writeln!(
                 stdout,
-                "  codec: {} values encode and decode exactly, {} invalid encodings refused",
-                counts.values, counts.invalid
+                "  codec: {values} values encode and decode exactly, {invalid} invalid encodings refused"
             )?;
             Ok(true)
+        }
+        Verified::AppDataProcessing(cases) => {
+            let mut ok = true;
+            for (suite, scenario, outcome) in cases {
+                match outcome {
+                    Ok(epochs) => {
+                        writeln!(stdout, "  suite {suite}, {scenario}: passed ({epochs} epochs)")?
+                    }
+                    Err(error) => {
+                        ok = false;
+                        writeln!(stdout, "  suite {suite}, {scenario}: FAILED: {error}")?;
+                    }
+                }
+            }
+            Ok(ok)
         }
         Verified::Processing(cases) => {
             let mut ok = true;
@@ -163,4 +227,13 @@ fn verify_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std
             Ok(ok)
         }
     }
+}
+
+/// Runs one AppDataUpdate file through OpenMLS and prints its verdicts;
+/// true when OpenMLS agrees on every case.
+fn openmls_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    writeln!(stdout, "{} (OpenMLS)", path.display())?;
+    let report = openmls_runner::run_file(path)?;
+    write!(stdout, "{}", report.table())?;
+    Ok(report.all_agree())
 }
