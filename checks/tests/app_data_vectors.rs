@@ -76,6 +76,8 @@ fn epoch_with_invalid(vectors: &mut AppDataProcessingVectors) -> &mut AppDataEpo
 }
 
 type Edit = fn(&mut AppDataProcessingVectors);
+/// What the verifier must say about an edited file.
+type Expect = fn(&VectorError) -> bool;
 
 #[test]
 fn tampered_processing_vectors_are_caught() {
@@ -94,7 +96,7 @@ fn tampered_processing_vectors_are_caught() {
     // Without the cas component, the first commit that updates component 5
     // is refused: a passive client must install what the file says.
     let no_cas: Edit = |v| v.components.cas.retain(|&id| id != CAS_ID);
-    let cases: [(Edit, fn(&VectorError) -> bool); 5] = [
+    let cases: [(Edit, Expect); 5] = [
         (flip_dictionary, |e| {
             matches!(
                 e,

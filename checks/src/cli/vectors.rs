@@ -202,9 +202,10 @@ fn verify_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std
             let mut ok = true;
             for (suite, scenario, outcome) in cases {
                 match outcome {
-                    Ok(epochs) => {
-                        writeln!(stdout, "  suite {suite}, {scenario}: passed ({epochs} epochs)")?
-                    }
+                    Ok(epochs) => writeln!(
+                        stdout,
+                        "  suite {suite}, {scenario}: passed ({epochs} epochs)"
+                    )?,
                     Err(error) => {
                         ok = false;
                         writeln!(stdout, "  suite {suite}, {scenario}: FAILED: {error}")?;
