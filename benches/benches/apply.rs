@@ -4,7 +4,8 @@
 //! larger commit may cost at most about 12x, else one member could make
 //! every receiver burn CPU with a single commit.
 //!
-//! Ids: `apply/update_all/entries=E` (E entries, one AppSync for each, 8-byte
+//! Ids (E in 1,000 and 10,000; N in 1,000, 10,000 and 40,000):
+//! `apply/update_all/entries=E` (E entries, one AppSync for each, 8-byte
 //! states, unknown ids rejected) and `apply/create/new_ids=N` (an empty list,
 //! N AppSyncs for new ids, the "create" reading). The receiver is cloned
 //! outside the timed region and processes the commit with
@@ -89,7 +90,7 @@ fn benches(c: &mut Criterion) {
         let prepared = prepare(UnknownIdPolicy::Reject, initial, &syncs);
         time_receiver(c, "update_all", format!("entries={entries}"), prepared);
     }
-    for new_ids in [1_000u32, 40_000] {
+    for new_ids in [1_000u32, 10_000, 40_000] {
         let syncs: Vec<AppSync> = (1..=new_ids)
             .map(|id| AppSync::new(id, id.to_be_bytes().repeat(2)))
             .collect();
