@@ -300,6 +300,9 @@ pub(crate) fn collect_candidates(
     accept_unauthorized: bool,
 ) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
     let mut out = Vec::new();
+    // One commit may carry thousands of AppSyncs from a few senders: each
+    // sender is judged once (a roster lookup builds a whole `Member`).
+    let mut judged: Vec<(Sender, Result<(), AppSyncError>)> = Vec::new();
     for info in bundle
         .custom_proposals()
         .iter()
@@ -316,7 +319,14 @@ pub(crate) fn collect_candidates(
                 continue;
             }
         };
-        let authorized = r7_authorized_sender(&info.sender, roster, context);
+        let authorized = match judged.iter().find(|(sender, _)| *sender == info.sender) {
+            Some((_, verdict)) => verdict.clone(),
+            None => {
+                let verdict = r7_authorized_sender(&info.sender, roster, context);
+                judged.push((info.sender, verdict.clone()));
+                verdict
+            }
+        };
         if let (false, Err(error)) = (accept_unauthorized, authorized) {
             on_violation(direction, &info.source, error)?;
             continue;
