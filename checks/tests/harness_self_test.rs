@@ -4,7 +4,10 @@
 //! that exhaustive conformance reports a divergence, and names the step.
 use std::sync::Arc;
 
-use appsync_checks::conformance::{ConformanceError, RulesFactory, exhaustive};
+use appsync_checks::conformance::view::{self, Difference};
+use appsync_checks::conformance::{
+    ConformanceError, RealWorld, RulesFactory, exhaustive, honest_rules,
+};
 use appsync_model::{Action, AppSyncConfig};
 use mls_appsync::AppSyncRules;
 use mls_appsync::fault::Fault;
@@ -17,15 +20,27 @@ fn faulty(fault: Fault) -> RulesFactory {
     })
 }
 
-/// Runs conformance with `fault` and returns the diverging path.
+/// Runs conformance with `fault` in every honest member and returns the
+/// diverging path.
 fn caught(cfg: AppSyncConfig, fault: Fault) -> Vec<Action> {
-    match exhaustive::run(&cfg, &faulty(fault), |_| {}) {
+    caught_with(cfg, faulty(fault), |_| true)
+}
+
+/// Runs conformance with `rules`, asserts that it diverges with a
+/// difference `expected` accepts, and returns the diverging path.
+fn caught_with(
+    cfg: AppSyncConfig,
+    rules: RulesFactory,
+    expected: impl Fn(&Difference) -> bool,
+) -> Vec<Action> {
+    match exhaustive::run(&cfg, &rules, |_| {}) {
         Err(ConformanceError::Divergence(d)) => {
-            eprintln!("{fault:?} caught:\n{d}");
+            eprintln!("caught:\n{d}");
+            assert!(expected(&d.difference), "{d}");
             d.path
         }
-        Err(other) => panic!("{fault:?}: harness error {other}"),
-        Ok(report) => panic!("{fault:?} not caught after {report:?}"),
+        Err(other) => panic!("harness error {other}"),
+        Ok(report) => panic!("not caught after {report:?}"),
     }
 }
 
@@ -181,4 +196,65 @@ fn reverse_order_is_invisible_without_creation() {
         eprintln!("reverse order unseen on {} transitions", report.transitions);
         assert!(report.transitions > 100_000);
     }
+}
+
+/// Member `faulty` alone runs `fault`; the others are honest.
+fn faulty_in_one(fault: Fault, faulty: usize) -> RulesFactory {
+    Arc::new(move |member, policy| {
+        let rules = AppSyncRules::new().with_unknown_id_policy(policy);
+        if member == faulty {
+            rules.with_fault(fault)
+        } else {
+            rules
+        }
+    })
+}
+
+#[test]
+fn a_fault_in_one_member_is_caught_by_the_others_confirmation_tag() {
+    // m1 alone writes the right states in the wrong place (last in the
+    // extension list): its own view is right, but its commit's GroupContext
+    // differs from the one m0 computes, so m0 rejects the commit (invalid
+    // confirmation tag) where the model accepts it.
+    let path = caught_with(
+        AppSyncConfig::default(),
+        faulty_in_one(Fault::MoveStatesToEnd, 1),
+        |d| matches!(d, Difference::View { member: 0, .. }),
+    );
+    assert!(
+        path.iter().any(|a| a.to_string().starts_with("commit(m1")),
+        "{path:?}"
+    );
+}
+
+#[test]
+fn the_authenticator_cross_check_reports_one_member_with_other_keys() {
+    // A member whose view is right but whose keys are not: m1 is taken from
+    // a second world built the same way (same epoch, states and roster,
+    // other secrets). No rule fault can do this alone, since the confirmation
+    // tag turns every GroupContext disagreement into a rejection first (see
+    // above); the check is the harness's second line, and it must fire.
+    let cfg = AppSyncConfig::default();
+    let model = cfg.clone().into_model();
+    let state = model.initial_state();
+    let mut world = RealWorld::new(&cfg, &honest_rules()).expect("world");
+    assert!(view::compare(&model, &state, &world).is_ok());
+    let other = RealWorld::new(&cfg, &honest_rules()).expect("world");
+    world.members[1] = other.members[1].clone();
+    assert_eq!(
+        view::real_view(&world, 1),
+        view::model_view(&model, &state, 1)
+    );
+    assert!(
+        matches!(
+            view::compare(&model, &state, &world),
+            Err(Difference::Authenticator {
+                members: (0, 1),
+                epoch: 0,
+                forked_in_model: false
+            })
+        ),
+        "{:?}",
+        view::compare(&model, &state, &world)
+    );
 }

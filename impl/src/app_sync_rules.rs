@@ -240,6 +240,13 @@ impl MlsRules for AppSyncRules {
         // under Fault::AcceptAppSyncWithGce), that proposal decides the new
         // extensions: adding a second one would make mls-rs refuse the list.
         if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
+            let moved;
+            let context = if self.faulty(Fault::MoveStatesToEnd) {
+                moved = crate::fault::states_moved_to_end(context);
+                &moved
+            } else {
+                context
+            };
             r9_inject_application_states(
                 &mut bundle,
                 committer_sender(&source),

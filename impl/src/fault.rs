@@ -23,4 +23,22 @@ pub enum Fault {
     AcceptUnauthorizedSender,
     /// Break R3/R9: validate AppSyncs but never apply them to the GroupContext.
     SkipApply,
+    /// Break R9 quietly: write the right `application_states`, but rebuild
+    /// the extension list with it last (an order lost when a structure is
+    /// rebuilt; OpenMLS does this to its dictionary, finding A6). The states
+    /// read back correctly; only the GroupContext bytes, and so the keys,
+    /// differ.
+    MoveStatesToEnd,
+}
+
+/// The context as [`Fault::MoveStatesToEnd`] sees it: `application_states`
+/// taken out, so that writing it again appends it after the others.
+pub(crate) fn states_moved_to_end(
+    context: &mls_rs::group::GroupContext,
+) -> mls_rs::group::GroupContext {
+    let mut moved = context.clone();
+    moved
+        .extensions
+        .remove(crate::constants::APPLICATION_STATES_EXTENSION_TYPE);
+    moved
 }
