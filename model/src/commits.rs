@@ -84,6 +84,32 @@ impl AppSyncModel {
         rules::build_commit(&cached, &values, &m.application_states, &rules).err()
     }
 
+    /// The cached proposals that `member`'s commit with `by_value` leaves
+    /// out, each with the rule that drops it (none if the commit is refused).
+    pub fn commit_drops(
+        &self,
+        state: &State,
+        member: usize,
+        by_value: ByValue,
+    ) -> Vec<(Item, Reason)> {
+        let m = &state.members[member];
+        let cached: ProposalList = m.cache.iter().collect();
+        let values = by_value_list(member as u8, by_value);
+        let rules = self.cfg.rules_of(member as u8);
+        let mut drops = Vec::new();
+        let built = rules::build_commit_telling_drops(
+            &cached,
+            &values,
+            &m.application_states,
+            &rules,
+            |item, reason| drops.push((item, reason)),
+        );
+        match built {
+            Ok(_) => drops,
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// The adversary's commit of kind `forgery` at the group's newest epoch. It
     /// carries only by-value proposals (its rules drop every cached proposal).
     pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {

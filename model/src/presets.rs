@@ -29,13 +29,14 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 9] = [
+pub static PRESETS: [Preset; 10] = [
     DEFAULT,
     ADVERSARIAL,
     OUTSIDERS,
     CREATE_ORDER,
     UNORDERED,
     SEQUENCER,
+    RULE_PATHS,
     LARGE,
     FULL,
     RANDOM,
@@ -165,8 +166,28 @@ pub const SEQUENCER: Preset = Preset {
     },
 };
 
-/// Three members make even the smallest relay configuration exceed 10^7
-/// states; the sequencer keeps this one near a million.
+/// The committer's by-reference rule paths: cached GroupContextExtensions
+/// proposals (dropped next to an AppSync, R4), cached AppSyncs for an id
+/// without an entry (dropped, R3), two proposals in flight at once. Replayed
+/// on mls-rs by the main job so that every drop reaches real code.
+pub const RULE_PATHS: Preset = Preset {
+    name: "rule-paths",
+    purpose: "1 epoch, 2 proposals in flight, GroupContextExtensions and unknown-id \
+              proposals by reference, one AppSync by value: the committer's drops",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        max_in_flight: 2,
+        max_by_value: 1,
+        propose_unknown_id: true,
+        gce_proposals: true,
+        external_proposals: 0,
+        ..DEFAULT.config()
+    },
+};
+
+/// Three members, two ids, two epochs and the external sender: the
+/// sequencer keeps this one near a million states.
 pub const LARGE: Preset = Preset {
     name: "large",
     purpose: "3 members, sequencer, the external sender (about 1.2 million states): \

@@ -120,6 +120,22 @@ fn outsiders_change_nothing() {
     }
 }
 
+const RULE_PATHS_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
+
+/// Cached GroupContextExtensions and unknown-id proposals, two in flight:
+/// the committer drops what the rules refuse and nothing is violated.
+#[test]
+fn rule_paths_drop_and_violate_nothing() {
+    for (symmetry, expected) in [(false, 43_779), (true, 28_577)] {
+        let (unique, found) = check(presets::RULE_PATHS.config(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
+        for w in RULE_PATHS_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
+
 const UNORDERED_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
 
 /// Without an ordering delivery service the group forks: agreement, "no fork"
@@ -271,13 +287,14 @@ fn validate_reports_typed_errors() {
 }
 
 /// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 6] = [
+const MAIN_JOB: [(&str, &[&str]); 7] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
     ("outsiders", &OUTSIDERS_WITNESSES),
     ("create-order", &CREATE_ORDER_WITNESSES),
     ("unordered", &UNORDERED_WITNESSES),
     ("sequencer", &SEQUENCER_WITNESSES),
+    ("rule-paths", &RULE_PATHS_WITNESSES),
 ];
 
 /// Together the main job's presets reach every `sometimes` witness.

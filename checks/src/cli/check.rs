@@ -20,6 +20,7 @@ use super::config::ConfigArgs;
 use super::flags::config_flags;
 use super::progress::{bar, spinner};
 use super::run::Run;
+use crate::conformance::coverage::Coverage;
 use crate::conformance::{exhaustive, honest_rules};
 use crate::modelcheck::{self, CheckOptions, PropertyResult, Verdict};
 
@@ -203,18 +204,46 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
     let unreached = unreached(&runs, main_job);
+    // The rule paths every conformance run took, together; the main job
+    // must take every required one.
+    let mut coverage = Coverage::default();
+    for run in &runs {
+        if let Some(Ok(report)) = &run.conformance {
+            coverage.merge(&report.coverage);
+        }
+    }
+    let coverage = conform.then_some(coverage);
+    let unreached_paths = match (&coverage, main_job) {
+        (Some(coverage), true) => coverage.unreached(),
+        _ => Vec::new(),
+    };
     let failed = !unreached.is_empty()
+        || !unreached_paths.is_empty()
         || runs
             .iter()
             .any(|r| r.report.failed() || matches!(r.conformance, Some(Err(_))));
     let mut out = std::io::stdout().lock();
     if args.json {
-        let value = super::json::output(&runs, &unreached, failed);
+        let value = super::json::output(&runs, &unreached, coverage.as_ref(), failed);
         serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         for run in &runs {
             super::report::print_run(&mut out, run, args.traces)?;
+        }
+        if let Some(coverage) = &coverage {
+            super::report::print_coverage(&mut out, coverage)?;
+        }
+        if !unreached_paths.is_empty() {
+            let names: Vec<String> = unreached_paths
+                .iter()
+                .map(|(rule, path)| format!("{rule} {}", path.describe()))
+                .collect();
+            writeln!(
+                out,
+                "rule paths not replayed by any configuration run: {}",
+                names.join("; ")
+            )?;
         }
         if main_job && unreached.is_empty() {
             writeln!(out, "every sometimes witness was reached")?;

@@ -6,6 +6,8 @@
 
 use serde_json::{Value, json};
 
+use crate::conformance::coverage::{Coverage, REQUIRED};
+
 use appsync_model::AppSyncConfig;
 use appsync_model::display::fault_names;
 use appsync_model::{DeliveryPolicy, GcePolicy, RetryPolicy, UnknownIdPolicy};
@@ -119,10 +121,40 @@ fn run_json(run: &Run) -> Value {
 }
 
 /// The whole document.
-pub(crate) fn output(runs: &[Run], unreached: &[&str], failed: bool) -> Value {
+pub(crate) fn output(
+    runs: &[Run],
+    unreached: &[&str],
+    coverage: Option<&Coverage>,
+    failed: bool,
+) -> Value {
     json!({
         "runs": runs.iter().map(run_json).collect::<Vec<_>>(),
         "unreached_witnesses": unreached,
+        "rule_paths": coverage.map(coverage_json),
         "failed": failed,
     })
+}
+
+/// Every required rule path and every other path taken, with its count.
+fn coverage_json(coverage: &Coverage) -> Value {
+    let required = REQUIRED.iter().map(|(rule, path)| {
+        json!({
+            "rule": rule,
+            "path": path.describe(),
+            "count": coverage.count(path),
+            "required": true,
+        })
+    });
+    let others = coverage
+        .iter()
+        .filter(|(path, _)| !REQUIRED.iter().any(|(_, p)| p == *path))
+        .map(|(path, n)| {
+            json!({
+                "rule": null,
+                "path": path.describe(),
+                "count": n,
+                "required": false,
+            })
+        });
+    Value::Array(required.chain(others).collect())
 }

@@ -12,16 +12,17 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::time::{Duration, Instant};
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, Reason, State};
 use stateright::Model;
 
+use super::coverage::Coverage;
 use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
 use super::view::{Difference, reason_class};
 use super::world::{RealWorld, RulesFactory, WorldError};
 use mls_appsync::{app_sync_error, app_sync_reason};
 
 /// What an exhaustive run covered.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExhaustiveReport {
     /// Unique model states reached (each compared with a real world).
     pub states: usize,
@@ -34,6 +35,8 @@ pub struct ExhaustiveReport {
     pub refusals: usize,
     /// Longest path, in actions.
     pub max_depth: usize,
+    /// The rule paths the replay took (see `coverage.rs`).
+    pub coverage: Coverage,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -97,8 +100,9 @@ pub fn run(
             let next = match enabled(&model, &state, &action) {
                 Move::To(next) => next,
                 Move::Refused => {
-                    if refuse(&model, &state, &action, &world, &next_path)? {
+                    if let Some(reason) = refuse(&model, &state, &action, &world, &next_path)? {
                         report.refusals += 1;
+                        report.coverage.record_refusal(reason);
                     }
                     continue;
                 }
@@ -107,6 +111,7 @@ pub fn run(
             successors += 1;
             let mut next_world = world.clone();
             step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
+            report.coverage.record_step(&model, &state, &action, &next);
             report.transitions += 1;
             report.elapsed = start.elapsed();
             progress(&report);
@@ -132,18 +137,17 @@ fn refuse(
     action: &Action,
     world: &RealWorld,
     path: &[Action],
-) -> Result<bool, ConformanceError> {
+) -> Result<Option<Reason>, ConformanceError> {
     let Action::Commit { member, by_value } = action else {
-        return Ok(false);
+        return Ok(None);
     };
     if by_value.is_empty() {
         // An empty commit is a modelling choice, not a rule: mls-rs would
         // build one (with a path). Nothing to compare.
-        return Ok(false);
+        return Ok(None);
     }
-    let expected = model
-        .commit_refusal(state, *member as usize, *by_value)
-        .map(reason_class);
+    let refusal = model.commit_refusal(state, *member as usize, *by_value);
+    let expected = refusal.map(reason_class);
     let mut probe = world.clone();
     let built = probe.commit(&model.cfg, *member as usize, *by_value);
     match built {
@@ -156,7 +160,7 @@ fn refuse(
                 return Err(Divergence::new(path, Difference::Step { detail }).into());
             }
             compare_at(model, state, &probe, path)?;
-            Ok(true)
+            Ok(refusal)
         }
         Ok(_) => {
             let detail = format!(

@@ -18,6 +18,7 @@
 //!   to a minimal failing trace.
 //! * [`replay`]: one path, step by step, with both views.
 
+pub mod coverage;
 pub mod exhaustive;
 pub mod random;
 pub mod replay;
