@@ -29,7 +29,7 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 10] = [
+pub static PRESETS: [Preset; 11] = [
     DEFAULT,
     ADVERSARIAL,
     OUTSIDERS,
@@ -37,6 +37,7 @@ pub static PRESETS: [Preset; 10] = [
     UNORDERED,
     SEQUENCER,
     RULE_PATHS,
+    DEEP,
     LARGE,
     FULL,
     RANDOM,
@@ -181,6 +182,23 @@ pub const RULE_PATHS: Preset = Preset {
         max_by_value: 1,
         propose_unknown_id: true,
         gce_proposals: true,
+        external_proposals: 0,
+        ..DEFAULT.config()
+    },
+};
+
+/// The deep tier: three members in a relay, one id, two epochs (2,704,070
+/// states, 7,786,186 transitions). Too big for the main job; replayed on
+/// mls-rs with `appsync conform --preset deep --threads N` (or in shards on
+/// several machines).
+pub const DEEP: Preset = Preset {
+    name: "deep",
+    purpose: "3 members, 1 id, 2 epochs, relay, no external sender: the deep \
+              conformance tier (conform --threads, --shard)",
+    main_job: false,
+    config: || AppSyncConfig {
+        members: 3,
+        application_ids: 1,
         external_proposals: 0,
         ..DEFAULT.config()
     },

@@ -13,6 +13,7 @@ use appsync_model::presets::{self, RANDOM};
 use super::config::ConfigArgs;
 use super::flags::{config_flags, replay_command};
 use super::progress::bar;
+use crate::conformance::partitioned::{self, Split};
 use crate::conformance::{ConformanceError, exhaustive, honest_rules, random};
 use crate::modelcheck::count_transitions;
 
@@ -41,6 +42,18 @@ pub struct ConformArgs {
     /// Seed of the random run (default: fresh).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Replay the exhaustive run on this many threads (the state graph is
+    /// cut into parts; see `conformance/partitioned.rs`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: u16,
+    /// Replay only shard K of N of the exhaustive run (`K/N`, 1-based), for
+    /// N machines; `appsync merge` combines their `--json` reports.
+    #[arg(long, value_parser = super::shard::parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Print the exhaustive run's shard report as JSON (implies
+    /// `--no-random`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// After a failed run: the command that replays its divergence.
@@ -81,7 +94,39 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
     let mut out = io::stdout().lock();
     let mut ok = true;
-    if !args.no_exhaustive {
+    let partitioned =
+        !args.no_exhaustive && (args.threads > 1 || args.shard.is_some() || args.json);
+    if args.json && args.no_exhaustive {
+        return Err("--json reports the exhaustive run, which --no-exhaustive skips".into());
+    }
+    if partitioned {
+        let split = Split {
+            shard: args.shard.unwrap_or((1, 1)),
+            threads: usize::from(args.threads),
+        };
+        let progress = bar(false, 0, "exhaustive".into(), "transitions");
+        let result = partitioned::run(&cfg, &honest_rules(), split, |done, total| {
+            progress.set_length(total as u64);
+            progress.set_position(done as u64);
+        });
+        progress.finish_and_clear();
+        match &result {
+            Ok(r) if args.json => {
+                serde_json::to_writer_pretty(&mut out, &super::shard::to_json(r))?;
+                writeln!(out)?;
+            }
+            Ok(r) => writeln!(out, "exhaustive: {r}")?,
+            Err(e) => {
+                ok = false;
+                writeln!(out, "exhaustive: FAILED\n{e}")?;
+                let base = args
+                    .config
+                    .preset
+                    .or_else(|| preset_name(&cfg).and_then(presets::find));
+                print_replay_hint(&mut out, &config_flags(base, &cfg), e)?;
+            }
+        }
+    } else if !args.no_exhaustive {
         let total = count_transitions(&cfg) as u64;
         let progress = bar(false, total, "exhaustive".into(), "transitions");
         let result = exhaustive::run(&cfg, &honest_rules(), |r| {
@@ -104,7 +149,7 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
         }
     }
-    if !args.no_random {
+    if !args.no_random && !args.json {
         let random_cfg = random::random_config();
         let progress = bar(false, u64::from(args.traces), "random".into(), "traces");
         let start = std::time::Instant::now();

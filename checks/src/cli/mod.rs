@@ -15,6 +15,7 @@ mod progress;
 pub mod replay;
 mod report;
 mod run;
+pub mod shard;
 pub mod vectors;
 
 use std::process::ExitCode;
@@ -43,6 +44,8 @@ pub enum Command {
     Explore(explore::ExploreArgs),
     /// Replay one model path on mls-rs, step by step, with both views.
     Replay(replay::ReplayArgs),
+    /// Combine the shard reports of `conform --shard K/N --json` runs.
+    Merge(shard::MergeArgs),
     /// Test vectors: RFC 9420 passive-client files and AppSync vectors.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Conform(args) => conform::run(args),
         Command::Explore(args) => explore::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Merge(args) => shard::run(args),
         Command::Vectors(command) => vectors::run(command),
     }
 }

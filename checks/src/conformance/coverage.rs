@@ -28,6 +28,18 @@ pub enum Place {
     AppliedByReference,
 }
 
+impl Place {
+    /// Every place, in the table's order.
+    pub const ALL: [Place; 6] = [
+        Place::Refused,
+        Place::Dropped,
+        Place::RejectedCommit,
+        Place::RejectedProposal,
+        Place::AppliedByValue,
+        Place::AppliedByReference,
+    ];
+}
+
 /// One path: where, and (for a refusal, drop or rejection) why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RulePath {
@@ -40,6 +52,20 @@ pub struct RulePath {
 impl RulePath {
     const fn new(place: Place, reason: Option<Reason>) -> Self {
         Self { place, reason }
+    }
+
+    /// The path that [`Self::describe`] puts in these words, if any (shard
+    /// reports name paths so).
+    pub fn from_description(text: &str) -> Option<RulePath> {
+        let reasons = std::iter::once(None).chain(Reason::ALL.into_iter().map(Some));
+        Place::ALL
+            .into_iter()
+            .flat_map(|place| {
+                reasons
+                    .clone()
+                    .map(move |reason| RulePath::new(place, reason))
+            })
+            .find(|path| path.describe() == text)
     }
 
     /// The path in words, as the table prints it.
@@ -106,6 +132,11 @@ impl Coverage {
         if n > 0 {
             *self.0.entry(RulePath::new(place, reason)).or_default() += n;
         }
+    }
+
+    /// Counts `path` `n` more times.
+    pub fn insert(&mut self, path: RulePath, n: usize) {
+        self.add(path.place, path.reason, n);
     }
 
     /// A commit the model's committer refuses, for `reason`.

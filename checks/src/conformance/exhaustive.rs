@@ -131,7 +131,7 @@ pub fn run(
 /// reject a by-value list, or the commit would be empty). A conforming
 /// committer must refuse to build it too, for the same reason (the same
 /// rejection class), and stay as it was.
-fn refuse(
+pub(crate) fn refuse(
     model: &AppSyncModel,
     state: &State,
     action: &Action,

@@ -20,6 +20,7 @@
 
 pub mod coverage;
 pub mod exhaustive;
+pub mod partitioned;
 pub mod random;
 pub mod replay;
 pub mod step;
