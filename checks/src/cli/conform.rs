@@ -14,7 +14,7 @@ use super::config::ConfigArgs;
 use super::flags::{config_flags, replay_command};
 use super::progress::bar;
 use crate::conformance::partitioned::{self, Split};
-use crate::conformance::{ConformanceError, exhaustive, honest_rules, random};
+use crate::conformance::{ConformanceError, exhaustive, honest_rules, random, sampled};
 use crate::modelcheck::count_transitions;
 
 /// Flags of `appsync conform`.
@@ -54,6 +54,11 @@ pub struct ConformArgs {
     /// `--no-random`).
     #[arg(long)]
     pub json: bool,
+    /// Also replay this many random maximal paths of the configuration,
+    /// each on fresh groups, so that states are checked along several
+    /// histories (`--seed` draws them).
+    #[arg(long, default_value_t = 0)]
+    pub sample: usize,
 }
 
 /// After a failed run: the command that replays its divergence.
@@ -89,8 +94,10 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         )
         .into());
     }
-    if args.no_exhaustive && args.no_random {
-        return Err("--no-exhaustive and --no-random leave nothing to run".into());
+    if args.no_exhaustive && args.no_random && args.sample == 0 {
+        return Err(
+            "--no-exhaustive and --no-random (and no --sample) leave nothing to run".into(),
+        );
     }
     let mut out = io::stdout().lock();
     let mut ok = true;
@@ -146,6 +153,21 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     .preset
                     .or_else(|| preset_name(&cfg).and_then(presets::find));
                 print_replay_hint(&mut out, &config_flags(base, &cfg), e)?;
+            }
+        }
+    }
+    if args.sample > 0 && !args.json {
+        let seed = args.seed.unwrap_or(1);
+        match sampled::run(&cfg, &honest_rules(), args.sample, seed) {
+            Ok(r) => writeln!(out, "sampled (seed {seed}): {r}")?,
+            Err(e) => {
+                ok = false;
+                writeln!(out, "sampled (seed {seed}): FAILED\n{e}")?;
+                let base = args
+                    .config
+                    .preset
+                    .or_else(|| preset_name(&cfg).and_then(presets::find));
+                print_replay_hint(&mut out, &config_flags(base, &cfg), &e)?;
             }
         }
     }

@@ -23,6 +23,7 @@ pub mod exhaustive;
 pub mod partitioned;
 pub mod random;
 pub mod replay;
+pub mod sampled;
 pub mod step;
 pub mod view;
 pub mod world;
