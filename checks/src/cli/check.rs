@@ -133,10 +133,10 @@ fn run_one(
             format!("{name}: replaying on mls-rs"),
             "transitions",
         );
-        let result = exhaustive::run(cfg, &honest_rules(), |r| {
-            if r.transitions % 256 == 0 {
-                progress.set_length(progress.length().unwrap_or(0).max(r.transitions as u64));
-                progress.set_position(r.transitions as u64);
+        let result = exhaustive::run(cfg, &honest_rules(), |done| {
+            if done % 256 == 0 {
+                progress.set_length(progress.length().unwrap_or(0).max(done as u64));
+                progress.set_position(done as u64);
             }
         });
         progress.finish_and_clear();

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use appsync_model::display::preset_name;
-use appsync_model::encode_path;
 use appsync_model::presets::{self, RANDOM};
+use appsync_model::{AppSyncConfig, encode_path};
 
 use super::config::ConfigArgs;
 use super::flags::{config_flags, replay_command};
@@ -83,6 +83,22 @@ pub(crate) fn print_replay_hint(
     }
 }
 
+/// A failed run, and the command that replays its divergence.
+fn print_failure(
+    out: &mut impl Write,
+    what: &str,
+    args: &ConformArgs,
+    cfg: &AppSyncConfig,
+    error: &ConformanceError,
+) -> io::Result<()> {
+    writeln!(out, "{what}: FAILED\n{error}")?;
+    let base = args
+        .config
+        .preset
+        .or_else(|| preset_name(cfg).and_then(presets::find));
+    print_replay_hint(out, &config_flags(base, cfg), error)
+}
+
 /// Runs `appsync conform`.
 pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let cfg = args.config.config();
@@ -125,21 +141,16 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             Ok(r) => writeln!(out, "exhaustive: {r}")?,
             Err(e) => {
                 ok = false;
-                writeln!(out, "exhaustive: FAILED\n{e}")?;
-                let base = args
-                    .config
-                    .preset
-                    .or_else(|| preset_name(&cfg).and_then(presets::find));
-                print_replay_hint(&mut out, &config_flags(base, &cfg), e)?;
+                print_failure(&mut out, "exhaustive", &args, &cfg, e)?;
             }
         }
     } else if !args.no_exhaustive {
         let total = count_transitions(&cfg) as u64;
         let progress = bar(false, total, "exhaustive".into(), "transitions");
-        let result = exhaustive::run(&cfg, &honest_rules(), |r| {
-            if r.transitions % 256 == 0 {
-                progress.set_length(total.max(r.transitions as u64));
-                progress.set_position(r.transitions as u64);
+        let result = exhaustive::run(&cfg, &honest_rules(), |done| {
+            if done % 256 == 0 {
+                progress.set_length(total.max(done as u64));
+                progress.set_position(done as u64);
             }
         });
         progress.finish_and_clear();
@@ -147,12 +158,7 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             Ok(r) => writeln!(out, "exhaustive: {r}")?,
             Err(e) => {
                 ok = false;
-                writeln!(out, "exhaustive: FAILED\n{e}")?;
-                let base = args
-                    .config
-                    .preset
-                    .or_else(|| preset_name(&cfg).and_then(presets::find));
-                print_replay_hint(&mut out, &config_flags(base, &cfg), e)?;
+                print_failure(&mut out, "exhaustive", &args, &cfg, e)?;
             }
         }
     }
@@ -162,12 +168,7 @@ pub fn run(args: ConformArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
             Ok(r) => writeln!(out, "sampled (seed {seed}): {r}")?,
             Err(e) => {
                 ok = false;
-                writeln!(out, "sampled (seed {seed}): FAILED\n{e}")?;
-                let base = args
-                    .config
-                    .preset
-                    .or_else(|| preset_name(&cfg).and_then(presets::find));
-                print_replay_hint(&mut out, &config_flags(base, &cfg), &e)?;
+                print_failure(&mut out, &format!("sampled (seed {seed})"), &args, &cfg, &e)?;
             }
         }
     }

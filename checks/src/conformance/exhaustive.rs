@@ -72,11 +72,11 @@ fn fingerprint(state: &State) -> Fingerprint {
 
 /// Replays every transition of `cfg`'s model on real groups whose honest
 /// members use `rules`. `progress` is called after each transition with the
-/// running totals.
+/// number replayed so far.
 pub fn run(
     cfg: &AppSyncConfig,
     rules: &RulesFactory,
-    mut progress: impl FnMut(&ExhaustiveReport),
+    mut progress: impl FnMut(usize),
 ) -> Result<ExhaustiveReport, ConformanceError> {
     let start = Instant::now();
     let model = cfg.clone().into_model();
@@ -87,39 +87,29 @@ pub fn run(
 
     let mut seen: HashSet<Fingerprint> = HashSet::from([fingerprint(&initial)]);
     let mut stack: Vec<(State, RealWorld, Vec<Action>)> = vec![(initial, world, Vec::new())];
-    let mut actions = Vec::new();
     while let Some((state, world, path)) = stack.pop() {
         report.states += 1;
         report.max_depth = report.max_depth.max(path.len());
-        actions.clear();
-        model.actions(&state, &mut actions);
-        let mut successors = 0;
-        for action in actions.drain(..) {
-            let mut next_path = path.clone();
-            next_path.push(action);
-            let next = match enabled(&model, &state, &action) {
-                Move::To(next) => next,
-                Move::Refused => {
-                    if let Some(reason) = refuse(&model, &state, &action, &world, &next_path)? {
-                        report.refusals += 1;
-                        report.coverage.record_refusal(reason);
-                    }
-                    continue;
+        let mut transitions = report.transitions;
+        let tally = replay_out_of(
+            &model,
+            &state,
+            &world,
+            &path,
+            &mut report.coverage,
+            |action, next, next_world| {
+                transitions += 1;
+                progress(transitions);
+                if seen.insert(fingerprint(&next)) {
+                    let mut next_path = path.clone();
+                    next_path.push(action);
+                    stack.push((next, next_world, next_path));
                 }
-                Move::Disabled => continue,
-            };
-            successors += 1;
-            let mut next_world = world.clone();
-            step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
-            report.coverage.record_step(&model, &state, &action, &next);
-            report.transitions += 1;
-            report.elapsed = start.elapsed();
-            progress(&report);
-            if seen.insert(fingerprint(&next)) {
-                stack.push((next, next_world, next_path));
-            }
-        }
-        if successors == 0 {
+            },
+        )?;
+        report.transitions = transitions;
+        report.refusals += tally.refusals;
+        if tally.successors == 0 {
             report.terminal_paths += 1;
         }
     }
@@ -127,11 +117,62 @@ pub fn run(
     Ok(report)
 }
 
+/// What replaying the transitions out of one state counted.
+pub(crate) struct Tally {
+    /// Transitions replayed (successors inside the bounds).
+    pub successors: usize,
+    /// Commits the model refuses, checked to be refused by mls-rs.
+    pub refusals: usize,
+}
+
+/// Replays every transition out of `state`, which `path` reached and whose
+/// real groups are `world`: each action the model takes is played on a
+/// clone of `world` and compared, each commit it refuses is checked to be
+/// refused. `each(action, next, next_world)` receives every successor; the
+/// rule paths go into `coverage`. The one loop of the exhaustive replay,
+/// whole (`run`) or in parts (`partitioned.rs`).
+pub(crate) fn replay_out_of(
+    model: &AppSyncModel,
+    state: &State,
+    world: &RealWorld,
+    path: &[Action],
+    coverage: &mut Coverage,
+    mut each: impl FnMut(Action, State, RealWorld),
+) -> Result<Tally, ConformanceError> {
+    let mut tally = Tally {
+        successors: 0,
+        refusals: 0,
+    };
+    let mut actions = Vec::new();
+    model.actions(state, &mut actions);
+    for action in actions {
+        let mut next_path = path.to_vec();
+        next_path.push(action);
+        let next = match enabled(model, state, &action) {
+            Move::To(next) => next,
+            Move::Refused => {
+                if let Some(reason) = refuse(model, state, &action, world, &next_path)? {
+                    tally.refusals += 1;
+                    coverage.record_refusal(reason);
+                }
+                continue;
+            }
+            Move::Disabled => continue,
+        };
+        tally.successors += 1;
+        let mut next_world = world.clone();
+        step_and_compare(model, state, &action, &next, &mut next_world, &next_path)?;
+        coverage.record_step(model, state, &action, &next);
+        each(action, next, next_world);
+    }
+    Ok(tally)
+}
+
 /// The model refuses `action` (only commits can be refused: the send rules
 /// reject a by-value list, or the commit would be empty). A conforming
 /// committer must refuse to build it too, for the same reason (the same
 /// rejection class), and stay as it was.
-pub(crate) fn refuse(
+fn refuse(
     model: &AppSyncModel,
     state: &State,
     action: &Action,

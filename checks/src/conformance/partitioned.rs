@@ -28,7 +28,7 @@ use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
 use stateright::Model;
 
 use super::coverage::Coverage;
-use super::exhaustive::refuse;
+use super::exhaustive::replay_out_of;
 use super::step::{ConformanceError, Move, enabled, step_and_compare};
 use super::world::{RealWorld, RulesFactory, WorldError};
 
@@ -259,7 +259,6 @@ fn replay_part(
     // Worlds of tree children whose parent this part has replayed, until
     // their turn comes (at most the children of the states on one path).
     let mut waiting: HashMap<u32, RealWorld> = HashMap::new();
-    let mut actions = Vec::new();
     for &s in &graph.order[range] {
         if stop.load(Ordering::Relaxed) {
             break;
@@ -271,35 +270,23 @@ fn replay_part(
         let state = &graph.states[s as usize];
         let path = tree_path(graph, s);
         report.states += 1;
-        actions.clear();
-        model.actions(state, &mut actions);
-        let mut successors = 0;
-        for action in &actions {
-            let mut next_path = path.clone();
-            next_path.push(*action);
-            let next = match enabled(model, state, action) {
-                Move::To(next) => next,
-                Move::Refused => {
-                    if let Some(reason) = refuse(model, state, action, &world, &next_path)? {
-                        report.refusals += 1;
-                        report.coverage.record_refusal(reason);
-                    }
-                    continue;
+        let tally = replay_out_of(
+            model,
+            state,
+            &world,
+            &path,
+            &mut report.coverage,
+            |action, next, next_world| {
+                done.fetch_add(1, Ordering::Relaxed);
+                let t = graph.index[&next];
+                if graph.parent[t as usize] == Some((s, action)) {
+                    waiting.insert(t, next_world);
                 }
-                Move::Disabled => continue,
-            };
-            successors += 1;
-            let mut next_world = world.clone();
-            step_and_compare(model, state, action, &next, &mut next_world, &next_path)?;
-            report.coverage.record_step(model, state, action, &next);
-            report.transitions += 1;
-            done.fetch_add(1, Ordering::Relaxed);
-            let t = graph.index[&next];
-            if graph.parent[t as usize] == Some((s, *action)) {
-                waiting.insert(t, next_world);
-            }
-        }
-        if successors == 0 {
+            },
+        )?;
+        report.transitions += tally.successors;
+        report.refusals += tally.refusals;
+        if tally.successors == 0 {
             report.terminal_states += 1;
         }
     }
