@@ -2,8 +2,10 @@
 //!
 //! A harness is only trusted once it has caught deliberate mistakes. Each
 //! [`Fault`] makes [`AppSyncRules`](crate::AppSyncRules) wrong in one
-//! rule, on the receive side and, where it means something, on the send side.
-//! Without the feature the rules have no way to hold a fault.
+//! rule: the first ones negate a whole rule, on the receive side and, where
+//! it means something, on the send side; the later ones imitate the smaller
+//! bugs an implementer really writes, some on one side only (each says
+//! which). Without the feature the rules have no way to hold a fault.
 
 use crate::extension::IndexedStates;
 
