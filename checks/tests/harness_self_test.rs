@@ -261,8 +261,8 @@ fn the_authenticator_cross_check_reports_one_member_with_other_keys() {
 
 // Realistic faults: each a few characters away from the correct rules (see
 // `mls_appsync::fault::Fault` for the bug each imitates). Every test runs a
-// main-job preset, the smallest that catches the fault, and asserts the
-// kind of path that shows it.
+// main-job preset that reaches the fault's situation (not shown to be the
+// smallest) and asserts the kind of path that shows it.
 
 fn preset(name: &str) -> AppSyncConfig {
     appsync_model::presets::find(name)
