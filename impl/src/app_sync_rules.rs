@@ -172,17 +172,22 @@ impl AppSyncRules {
         self.fault
     }
 
-    /// Whether `fault` is seeded. Always false without `fault-injection`.
-    fn faulty(&self, fault: Fault) -> bool {
+    /// The seeded fault as the rule functions take it. Always `None`
+    /// without `fault-injection`.
+    fn seeded(&self) -> Option<Fault> {
         #[cfg(feature = "fault-injection")]
         {
-            self.fault == Some(fault)
+            self.fault
         }
         #[cfg(not(feature = "fault-injection"))]
         {
-            let _ = fault;
-            false
+            None
         }
+    }
+
+    /// Whether `fault` is seeded. Always false without `fault-injection`.
+    fn faulty(&self, fault: Fault) -> bool {
+        self.seeded() == Some(fault)
     }
 }
 
@@ -197,7 +202,19 @@ impl MlsRules for AppSyncRules {
         context: &GroupContext,
         mut bundle: ProposalBundle,
     ) -> Result<ProposalBundle, AppSyncError> {
-        screen_group_context_extensions(direction, &mut bundle)?;
+        let fault = self.seeded();
+        // The direction the rules judge by: the real one, except under the
+        // seeded fault that judges an incoming commit as if building it.
+        let judged = match (direction, fault) {
+            (CommitDirection::Receive, Some(Fault::ReceiveDropsInvalidByReference)) => {
+                CommitDirection::Send
+            }
+            _ => direction,
+        };
+        let screen_late = fault == Some(Fault::GceScreenedOnlyWithAppSync);
+        if !screen_late {
+            screen_group_context_extensions(judged, &mut bundle)?;
+        }
         if !bundle
             .custom_proposals()
             .iter()
@@ -205,31 +222,30 @@ impl MlsRules for AppSyncRules {
         {
             return Ok(bundle);
         }
+        if screen_late {
+            screen_group_context_extensions(judged, &mut bundle)?;
+        }
         let states = r10_well_formed_application_states(&context.extensions)?;
 
         let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
-        let candidates =
-            collect_candidates(direction, &bundle, roster, context, accept_unauthorized)?;
-        let candidates = r5_one_app_sync_per_id(
-            direction,
-            candidates,
-            self.faulty(Fault::AcceptDuplicateIds),
-        )?;
-        let policy = if self.faulty(Fault::AcceptUnknownId) {
-            UnknownIdPolicy::Create
-        } else {
-            self.unknown_id_policy
+        let candidates = collect_candidates(judged, &bundle, roster, context, accept_unauthorized)?;
+        let candidates = r5_one_app_sync_per_id(judged, candidates, fault)?;
+        let policy = match fault {
+            Some(Fault::AcceptUnknownId) => UnknownIdPolicy::Create,
+            Some(Fault::SendIgnoresUnknownIdPolicy) if direction == CommitDirection::Send => {
+                UnknownIdPolicy::Reject
+            }
+            _ => self.unknown_id_policy,
         };
-        let reverse = self.faulty(Fault::ApplyInReverseOrder);
         let (new_states, mut survivors) =
-            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
+            r5_apply_in_order(judged, states, candidates, policy, fault)?;
         // Last, so that on Send a GroupContextExtensions proposal is only
         // dropped for an AppSync that really goes into the commit.
         if !self.faulty(Fault::AcceptAppSyncWithGce) {
-            r4_no_gce_with_app_sync(direction, &mut bundle, &mut survivors)?;
+            r4_no_gce_with_app_sync(judged, &mut bundle, &mut survivors, fault)?;
         }
 
-        if direction == CommitDirection::Send {
+        if judged == CommitDirection::Send {
             rewrite_app_syncs(&mut bundle, &survivors);
         }
         let wire_gce_left = bundle
@@ -240,6 +256,11 @@ impl MlsRules for AppSyncRules {
         // under Fault::AcceptAppSyncWithGce), that proposal decides the new
         // extensions: adding a second one would make mls-rs refuse the list.
         if !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply) {
+            let new_states = match fault {
+                Some(Fault::DropLastEntry) => crate::fault::without_last_entry(new_states),
+                Some(Fault::StatesRebuiltInIdOrder) => crate::fault::in_id_order(new_states),
+                _ => new_states,
+            };
             let moved;
             let context = if self.faulty(Fault::MoveStatesToEnd) {
                 moved = crate::fault::states_moved_to_end(context);

@@ -36,6 +36,7 @@ use mls_rs::mls_rules::{
 use crate::codec::AppSync;
 use crate::error::{AppSyncError, StatesDefect};
 use crate::extension::{IndexedStates, application_states, with_application_states};
+use crate::fault::Fault;
 use crate::proposal::{decode_app_sync, is_app_sync};
 
 /// What to do with an AppSync whose `application_id` has no entry (R3).
@@ -118,12 +119,20 @@ pub fn r7_authorized_sender(
 /// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
 /// by-value one is an error next to a by-value AppSync, and makes the
 /// by-reference AppSyncs drop otherwise.
+///
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r4_no_gce_with_app_sync(
     direction: CommitDirection,
     bundle: &mut ProposalBundle,
     app_syncs: &mut Vec<AppSyncCandidate>,
+    fault: Option<Fault>,
 ) -> Result<(), AppSyncError> {
-    let wire_gce = |p: &ProposalInfo<mls_rs::ExtensionList>| p.source != ProposalSource::Local;
+    let by_value_only = fault == Some(Fault::GceCheckByValueOnly);
+    let wire_gce = |p: &ProposalInfo<mls_rs::ExtensionList>| match by_value_only {
+        false => p.source != ProposalSource::Local,
+        true => p.source == ProposalSource::ByValue,
+    };
     if app_syncs.is_empty() || !bundle.group_context_ext_proposals().iter().any(wire_gce) {
         return Ok(());
     }
@@ -154,26 +163,39 @@ pub fn r4_no_gce_with_app_sync(
 /// by-value AppSync wins over by-reference ones, two by-value ones are an
 /// error, and among by-reference ones the first in canonical order wins.
 ///
-/// `allow_duplicates` exists only for the `AcceptDuplicateIds` seeded fault
-/// (feature `fault-injection`); honest rules pass `false`.
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r5_one_app_sync_per_id(
     direction: CommitDirection,
     mut app_syncs: Vec<AppSyncCandidate>,
-    allow_duplicates: bool,
+    fault: Option<Fault>,
 ) -> Result<Vec<AppSyncCandidate>, AppSyncError> {
-    if direction == CommitDirection::Send {
+    let send = direction == CommitDirection::Send;
+    if send {
         // Stable sort: by-value proposals keep the caller's order.
-        app_syncs.sort_by_key(|c| canonical_key(&c.0));
+        let external_first = fault == Some(Fault::ExternalSendersFirst);
+        app_syncs.sort_by_key(|c| canonical_key(&c.0, external_first));
     }
-    if allow_duplicates {
+    let unchecked = match fault {
+        Some(Fault::AcceptDuplicateIds) => true,
+        Some(Fault::SendSkipsDuplicateCheck) => send,
+        Some(Fault::ReceiveSkipsDuplicateCheck) => !send,
+        _ => false,
+    };
+    if unchecked {
         return Ok(app_syncs);
     }
+    let adjacent_only = fault == Some(Fault::DuplicateCheckAdjacentOnly);
     let mut kept: Vec<Option<AppSyncCandidate>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
         let id = candidate.0.app_sync.application_id();
         let duplicate = AppSyncError::DuplicateApplicationId { application_id: id };
-        let Some(earlier) = slot_of_id.get(&id).and_then(|&slot| kept.get_mut(slot)) else {
+        let slot = slot_of_id
+            .get(&id)
+            .copied()
+            .filter(|&slot| !adjacent_only || slot + 1 == kept.len());
+        let Some(earlier) = slot.and_then(|slot| kept.get_mut(slot)) else {
             slot_of_id.insert(id, kept.len());
             kept.push(Some(candidate));
             continue;
@@ -181,12 +203,21 @@ pub fn r5_one_app_sync_per_id(
         if direction == CommitDirection::Receive {
             return Err(duplicate);
         }
+        let earlier_by_reference = earlier.as_ref().is_some_and(|c| c.0.by_reference());
         if candidate.0.by_reference() {
+            if earlier_by_reference && fault == Some(Fault::LastByReferenceWins) {
+                *earlier = None;
+                slot_of_id.insert(id, kept.len());
+                kept.push(Some(candidate));
+            }
             // An earlier proposal (by reference, or by value) already holds the id.
             continue;
         }
-        if !earlier.as_ref().is_some_and(|c| c.0.by_reference()) {
+        if !earlier_by_reference {
             return Err(duplicate);
+        }
+        if fault == Some(Fault::CachedWinsOverByValue) {
+            continue;
         }
         // The committer's own AppSync replaces the cached one; it keeps its
         // place among the by-value proposals, after all by-reference ones.
@@ -199,13 +230,16 @@ pub fn r5_one_app_sync_per_id(
 
 /// Sort key of the canonical Send order: all by-reference proposals first,
 /// sorted by sender, id and state; then the by-value ones (equal keys).
-fn canonical_key(candidate: &Candidate) -> (u8, u8, u32, u32, Vec<u8>) {
+///
+/// `external_first` exists only for the `ExternalSendersFirst` seeded fault;
+/// honest rules pass `false`.
+fn canonical_key(candidate: &Candidate, external_first: bool) -> (u8, u8, u32, u32, Vec<u8>) {
     if !candidate.by_reference() {
         return (1, 0, 0, 0, Vec::new());
     }
     let (rank, index) = match candidate.sender {
-        Sender::Member(index) => (0, index),
-        Sender::External(index) => (1, index),
+        Sender::Member(index) => (u8::from(external_first), index),
+        Sender::External(index) => (u8::from(!external_first), index),
         _ => (2, 0),
     };
     (
@@ -348,23 +382,29 @@ pub(crate) fn collect_candidates(
 /// AppSync that cannot be applied is dropped. Returns the new states and the
 /// AppSyncs applied, in order.
 ///
-/// `reverse` exists only for the `ApplyInReverseOrder` seeded fault (feature
-/// `fault-injection`); honest rules pass `false`.
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r5_apply_in_order(
     direction: CommitDirection,
     mut states: IndexedStates,
     app_syncs: Vec<AppSyncCandidate>,
     policy: UnknownIdPolicy,
-    reverse: bool,
+    fault: Option<Fault>,
 ) -> Result<(IndexedStates, Vec<AppSyncCandidate>), AppSyncError> {
     let mut order = app_syncs;
-    if reverse {
-        order.reverse();
+    let reverse = fault == Some(Fault::ApplyInReverseOrder);
+    match fault {
+        Some(Fault::ApplyInReverseOrder) => order.reverse(),
+        Some(Fault::ApplyInIdOrder) => order.sort_by_key(|c| c.0.app_sync.application_id()),
+        Some(Fault::ByValueBeforeByReference) => order.sort_by_key(|c| c.0.by_reference()),
+        _ => {}
     }
+    let first_only = fault == Some(Fault::UnknownIdCheckFirstOnly);
     let mut applied = Vec::with_capacity(order.len());
-    for candidate in order {
+    for (at, candidate) in order.into_iter().enumerate() {
         match r3_apply_app_sync(&mut states, &candidate.0.app_sync, policy) {
             Ok(()) => applied.push(candidate),
+            Err(_) if first_only && at > 0 => applied.push(candidate),
             Err(error) => on_violation(direction, &candidate.0.source, error)?,
         }
     }
