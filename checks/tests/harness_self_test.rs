@@ -517,3 +517,29 @@ fn receive_drops_invalid_by_reference_is_not_caught() {
         assert!(report.transitions > 1_000);
     }
 }
+
+#[test]
+fn the_authenticator_cross_check_includes_the_adversary() {
+    // The adversary is a real member: at the start it holds the honest
+    // members' keys. Replace both honest members by their twins from a
+    // second world: they agree with each other, and only the adversary,
+    // still in the first group, can show that they hold other keys.
+    let cfg = AppSyncConfig::adversarial();
+    let model = cfg.clone().into_model();
+    let state = model.initial_state();
+    let mut world = RealWorld::new(&cfg, &honest_rules()).expect("world");
+    let own = mls_appsync::AppSyncGroupExt::epoch_authenticator_bytes(&world.members[0]).ok();
+    assert_eq!(world.adversary_keys(), Some((0, own)));
+    let other = RealWorld::new(&cfg, &honest_rules()).expect("world");
+    world.members[0] = other.members[0].clone();
+    world.members[1] = other.members[1].clone();
+    let adversary = world.members.len();
+    assert!(
+        matches!(
+            view::compare(&model, &state, &world),
+            Err(Difference::Authenticator { members: (0, a), epoch: 0, forked_in_model: false }) if a == adversary
+        ),
+        "{:?}",
+        view::compare(&model, &state, &world)
+    );
+}

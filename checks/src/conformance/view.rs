@@ -208,18 +208,29 @@ impl fmt::Display for Difference {
 /// every member of `world` with the model's `state`. Keys first: a member
 /// with the wrong keys explains every later difference.
 pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result<(), Difference> {
-    let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
+    // Every real participant that holds keys: the honest members on the
+    // model's branch of each, and the adversary (a member too) on the
+    // group's newest branch.
+    let mut keys: Vec<(u64, u8, Option<Vec<u8>>)> = world
         .members
         .iter()
         .enumerate()
-        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
+        .map(|(m, g)| {
+            let branch = state.members[m].branch;
+            (world.epoch(m), branch, g.epoch_authenticator_bytes().ok())
+        })
         .collect();
-    for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
-        for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
+    keys.extend(
+        world
+            .adversary_keys()
+            .map(|(epoch, auth)| (epoch, state.group_branch, auth)),
+    );
+    for (i, (epoch_i, branch_i, auth_i)) in keys.iter().enumerate() {
+        for (j, (epoch_j, branch_j, auth_j)) in keys.iter().enumerate().skip(i + 1) {
             if epoch_i != epoch_j {
                 continue;
             }
-            let forked_in_model = state.members[i].branch != state.members[j].branch;
+            let forked_in_model = branch_i != branch_j;
             let same_keys = auth_i.is_some() && auth_i == auth_j;
             if same_keys == forked_in_model {
                 return Err(Difference::Authenticator {

@@ -17,8 +17,8 @@ use appsync_model::{AppSyncConfig, GcePolicy};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::forge::ForgingRules;
 use mls_appsync::{
-    AppSyncRules, ApplicationState, CommittedAppSync, ExternalSender, RejectionReason,
-    UnknownIdPolicy, WireFormatPolicy, create_members,
+    AppSyncGroupExt, AppSyncRules, ApplicationState, CommittedAppSync, ExternalSender,
+    RejectionReason, UnknownIdPolicy, WireFormatPolicy, create_members,
 };
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
@@ -279,6 +279,17 @@ impl RealWorld {
     }
 
     /// The real epoch of member `m`, relative to the model's epoch 0.
+    /// The adversary's epoch (counted as [`Self::epoch`] counts) and epoch
+    /// authenticator, if the model has an adversary. It is a real member
+    /// that processes every message the DS takes, so its keys are the
+    /// group's newest.
+    pub fn adversary_keys(&self) -> Option<(u64, Option<Vec<u8>>)> {
+        self.adversary.as_ref().map(|(group, _)| {
+            let epoch = group.current_epoch().saturating_sub(self.base_epoch);
+            (epoch, group.epoch_authenticator_bytes().ok())
+        })
+    }
+
     pub fn epoch(&self, m: usize) -> u64 {
         // No member goes below the base epoch; saturating keeps a report
         // from panicking if one ever did.
