@@ -46,7 +46,7 @@ fn state(size: usize, fill: u8) -> Vec<u8> {
 fn app_sync(size: usize) -> Prepared<impl AppSyncGroupExt + Clone> {
     let clients: Vec<_> = (0..MEMBERS)
         .map(|i| {
-            AppSyncClient::builder(&format!("member{i}"))
+            AppSyncClient::builder(format!("member{i}"))
                 .rules(AppSyncRules::new().with_wire_format(WireFormatPolicy::Public))
                 .build()
                 .expect("client")
@@ -84,7 +84,7 @@ fn app_data_update(
                 .with_component(REPLACE, Replace)
                 .with_component(CAS, Cas)
                 .with_wire_format(WireFormatPolicy::Public);
-            AppSyncClient::builder(&format!("member{i}"))
+            AppSyncClient::builder(format!("member{i}"))
                 .rules(rules)
                 .build()
                 .expect("client")
