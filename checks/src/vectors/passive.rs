@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{VectorError, at, expect_bytes, expect_rejection};
 use super::hexbytes::HexBytes;
-use super::processing::InvalidMessage;
 
 /// What a passive client is given, as both vector formats spell it: its key
 /// package with the private keys, how it is invited, and the epoch
@@ -137,6 +136,28 @@ pub struct EpochMessages<I> {
 pub trait Rejectable {
     /// The message, its description and its reason.
     fn rejected(&self) -> &InvalidMessage;
+}
+
+/// A message the passive client must reject, in both of this project's
+/// processing formats.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvalidMessage {
+    /// What is wrong with it (informative).
+    pub description: String,
+    /// The MLSMessage.
+    pub message: HexBytes,
+    /// The rejection class: in the AppSync vectors a `RejectionReason` name
+    /// (`app_sync_with_gce`, `duplicate_application_id`,
+    /// `unknown_application_id`, `malformed_app_sync`,
+    /// `invalid_application_states`, `state_mismatch` or
+    /// `authentication_failure`); the AppDataUpdate vectors name theirs.
+    pub reason: String,
+}
+
+impl Rejectable for InvalidMessage {
+    fn rejected(&self) -> &InvalidMessage {
+        self
+    }
 }
 
 /// One epoch for a passive client: processes every proposal (each

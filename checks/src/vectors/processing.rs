@@ -19,7 +19,8 @@ use mls_appsync::{AppSyncGroupExt, ApplicationState, ApplicationStatesExtension,
 
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, EpochMessages, PassiveInvitation, Rejectable, process_epoch};
+pub use super::passive::InvalidMessage;
+use super::passive::{self, EpochMessages, PassiveInvitation, process_epoch};
 
 /// One processing vector (one cipher suite).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -46,27 +47,6 @@ pub struct ProcessingEpoch {
     pub application_states: HexBytes,
     /// The epoch authenticator after the commit.
     pub epoch_authenticator: HexBytes,
-}
-
-/// A message the passive client must reject.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvalidMessage {
-    /// What is wrong with it (informative).
-    pub description: String,
-    /// The MLSMessage.
-    pub message: HexBytes,
-    /// The rejection class, a `RejectionReason` name: here
-    /// `app_sync_with_gce`, `duplicate_application_id`,
-    /// `unknown_application_id`, `malformed_app_sync`,
-    /// `invalid_application_states`, `state_mismatch` or
-    /// `authentication_failure`.
-    pub reason: String,
-}
-
-impl Rejectable for InvalidMessage {
-    fn rejected(&self) -> &InvalidMessage {
-        self
-    }
 }
 
 pub(super) fn parse_reason(name: &str) -> Result<RejectionReason, VectorError> {
