@@ -122,10 +122,7 @@ fn arrow(before: &State, action: &Action, after: &State) -> (String, String, Str
         }
         Action::Deliver { member } | Action::DeliverAt { member, .. } => {
             let m = member as usize;
-            let at = match *action {
-                Action::DeliverAt { at, .. } => Some(at as usize),
-                _ => before.unseen(m).next(),
-            };
+            let at = action.delivery(before).map(|(_, at)| at);
             let what = match at.and_then(|at| before.log.get(at)) {
                 Some(Message::Proposal {
                     sender,

@@ -95,10 +95,7 @@ pub fn describe_step(before: &State, action: &Action, after: &State) -> String {
         },
         Action::Deliver { member } | Action::DeliverAt { member, .. } => {
             let m = member as usize;
-            let at = match *action {
-                Action::DeliverAt { at, .. } => Some(at as usize),
-                _ => before.unseen(m).next(),
-            };
+            let at = action.delivery(before).map(|(_, at)| at);
             let Some(msg) = at.and_then(|at| before.log.get(at)) else {
                 return format!("m{member} has nothing to process");
             };

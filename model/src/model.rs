@@ -43,6 +43,23 @@ pub enum Action {
     DeliverAt { member: u8, at: u8 },
 }
 
+impl Action {
+    /// For a delivery, the member and the log position of the message it
+    /// processes in `state`; `None` for any other action, or when the member
+    /// has nothing left to process. The one reading of a delivery, for the
+    /// model's effects and for everything that explains or checks a step.
+    pub fn delivery(&self, state: &State) -> Option<(usize, usize)> {
+        match *self {
+            Action::Deliver { member } => {
+                let m = member as usize;
+                state.unseen(m).next().map(|at| (m, at))
+            }
+            Action::DeliverAt { member, at } => Some((member as usize, at as usize)),
+            _ => None,
+        }
+    }
+}
+
 /// The model: a config plus precomputed choices.
 #[derive(Clone, Debug)]
 pub struct AppSyncModel {
@@ -413,20 +430,10 @@ impl Model for AppSyncModel {
                 commit.id = delivery::next_commit_id(&self.cfg, &mut state);
                 delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
             }
-            Action::Deliver { member } => {
-                let at = state.unseen(member as usize).next()?;
+            Action::Deliver { member } | Action::DeliverAt { member, .. } => {
+                let (m, at) = action.delivery(&state)?;
                 let rules = self.cfg.rules_of(member);
-                delivery::deliver(&rules, &self.correct, &mut state, member as usize, at)
-            }
-            Action::DeliverAt { member, at } => {
-                let rules = self.cfg.rules_of(member);
-                delivery::deliver(
-                    &rules,
-                    &self.correct,
-                    &mut state,
-                    member as usize,
-                    at as usize,
-                )
+                delivery::deliver(&rules, &self.correct, &mut state, m, at)
             }
         }
         delivery::normalize(&mut state);

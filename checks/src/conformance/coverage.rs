@@ -152,19 +152,14 @@ impl Coverage {
         action: &Action,
         after: &State,
     ) {
-        let (m, at) = match *action {
-            Action::Commit { member, by_value } => {
-                for (_, reason) in model.commit_drops(before, member as usize, by_value) {
-                    self.add(Place::Dropped, Some(reason), 1);
-                }
-                return;
+        if let Action::Commit { member, by_value } = *action {
+            for (_, reason) in model.commit_drops(before, member as usize, by_value) {
+                self.add(Place::Dropped, Some(reason), 1);
             }
-            Action::Deliver { member } => match before.unseen(member as usize).next() {
-                Some(at) => (member as usize, at),
-                None => return,
-            },
-            Action::DeliverAt { member, at } => (member as usize, at as usize),
-            _ => return,
+            return;
+        }
+        let Some((m, at)) = action.delivery(before) else {
+            return;
         };
         let message = before.log.get(at);
         match (message, after.members[m].last) {

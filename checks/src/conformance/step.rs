@@ -144,16 +144,8 @@ fn compare_carried(
     world: &RealWorld,
     path: &[Action],
 ) -> Result<(), Divergence> {
-    let (m, at) = match *action {
-        Action::Deliver { member } => {
-            let m = member as usize;
-            match before.unseen(m).next() {
-                Some(at) => (m, at),
-                None => return Ok(()),
-            }
-        }
-        Action::DeliverAt { member, at } => (member as usize, at as usize),
-        _ => return Ok(()),
+    let Some((m, at)) = action.delivery(before) else {
+        return Ok(());
     };
     let (Some(Message::Commit(commit)), true) = (
         before.log.get(at),
