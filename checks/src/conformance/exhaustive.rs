@@ -64,9 +64,10 @@ impl std::fmt::Display for ExhaustiveReport {
     }
 }
 
-type Fingerprint = u64;
+pub(crate) type Fingerprint = u64;
 
-fn fingerprint(state: &State) -> Fingerprint {
+/// A model state's hash: what the replays remember of a state they have seen.
+pub(crate) fn fingerprint(state: &State) -> Fingerprint {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(state)
 }
 

@@ -10,7 +10,7 @@
 //! counts, per model state, how many distinct histories (paths) reached it.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use appsync_model::{Action, AppSyncConfig, State};
@@ -18,6 +18,7 @@ use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
 use stateright::Model;
 
+use super::exhaustive::{Fingerprint, fingerprint};
 use super::step::{ConformanceError, Move, compare_at, enabled, step_and_compare};
 use super::world::{RealWorld, RulesFactory};
 
@@ -61,10 +62,6 @@ impl std::fmt::Display for SampledReport {
     }
 }
 
-fn fingerprint(state: &State) -> u64 {
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(state)
-}
-
 /// Replays `walks` random maximal paths of `cfg`'s model, drawn with `seed`.
 pub fn run(
     cfg: &AppSyncConfig,
@@ -77,7 +74,7 @@ pub fn run(
     let mut seed_bytes = [0u8; 32];
     seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
     let mut rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes);
-    let mut histories: HashMap<u64, HashSet<u64>> = HashMap::new();
+    let mut histories: HashMap<Fingerprint, HashSet<u64>> = HashMap::new();
     let mut report = SampledReport::default();
     let mut actions = Vec::new();
     for _ in 0..walks {
