@@ -18,16 +18,17 @@
 //! with `AppSyncGroupExt::process` (all or nothing). PublicMessage, so that
 //! no copy of the group is timed. Each commit is checked once before timing.
 
+use appsync_benches::receiver::{check_applies, time_process};
 use appsync_benches::settings;
-use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_appsync::app_data::{
     AppDataGroupExt, AppDataRequirement, AppDataUpdate, AppDataUpdateRules, Cas, ComponentData,
     ComponentId, Replace, cas_update, create_app_data_members,
 };
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{
-    AppSync, AppSyncClient, AppSyncGroupExt, AppSyncRules, ApplicationState, Processed,
-    WireFormatPolicy, create_members,
+    AppSync, AppSyncClient, AppSyncGroupExt, AppSyncRules, ApplicationState, WireFormatPolicy,
+    create_members,
 };
 use sha2::{Digest, Sha256};
 
@@ -59,15 +60,9 @@ fn app_sync(size: usize) -> Prepared<impl AppSyncGroupExt + Clone> {
         .expect("commit");
     let receiver = groups.pop().expect("a receiver");
     let message = commit.output.commit_message;
-    let mut check = receiver.clone();
-    assert!(matches!(
-        check.process(message.clone()),
-        Ok(Processed::Commit { .. })
-    ));
-    assert_eq!(
-        check.application_states().expect("states"),
-        groups[0].application_states().expect("states")
-    );
+    check_applies(&receiver, &message, &groups[0], |g| {
+        g.application_states().expect("states")
+    });
     (receiver, message)
 }
 
@@ -102,15 +97,9 @@ fn app_data_update(
         .expect("commit");
     let receiver = groups.pop().expect("a receiver");
     let message = commit.output.commit_message;
-    let mut check = receiver.clone();
-    assert!(matches!(
-        check.process(message.clone()),
-        Ok(Processed::Commit { .. })
-    ));
-    assert_eq!(
-        check.app_data_dictionary().expect("dictionary"),
-        groups[0].app_data_dictionary().expect("dictionary")
-    );
+    check_applies(&receiver, &message, &groups[0], |g| {
+        g.app_data_dictionary().expect("dictionary")
+    });
     (receiver, message)
 }
 
@@ -122,19 +111,8 @@ fn time<G: AppSyncGroupExt + Clone>(
 ) {
     let mut group = c.benchmark_group(format!("app_data/process/{kind}"));
     group.sampling_mode(SamplingMode::Flat);
-    group.bench_function(
-        BenchmarkId::from_parameter(format!("state={}", settings::size_label(size))),
-        |b| {
-            b.iter_batched(
-                || (receiver.clone(), message.clone()),
-                |(mut receiver, message)| {
-                    receiver.process(message).expect("checked before timing");
-                    receiver
-                },
-                BatchSize::LargeInput,
-            );
-        },
-    );
+    let id = BenchmarkId::from_parameter(format!("state={}", settings::size_label(size)));
+    time_process(&mut group, id, &receiver, &message);
     group.finish();
 }
 

@@ -12,8 +12,9 @@
 //! `AppSyncGroupExt::process`, the all-or-nothing entry point an application
 //! calls. PublicMessage, so that no copy of the group is timed.
 
+use appsync_benches::receiver::{check_applies, time_process};
 use appsync_benches::settings;
-use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{
     AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
@@ -45,15 +46,10 @@ fn prepare(
     let b = bob.join_group(&added.output.welcome_messages[0]).unwrap();
     let commit = a.commit_app_syncs(syncs).unwrap();
     let message = commit.output.commit_message;
-    let mut check = b.clone();
-    match check.process(message.clone()) {
-        Ok(Processed::Commit { app_syncs, .. }) => assert_eq!(app_syncs.len(), syncs.len()),
-        other => panic!("the benchmark commit was not applied: {other:?}"),
+    let processed = check_applies(&b, &message, &a, |g| g.application_states().unwrap());
+    if let Processed::Commit { app_syncs, .. } = processed {
+        assert_eq!(app_syncs.len(), syncs.len());
     }
-    assert_eq!(
-        check.application_states().unwrap(),
-        a.application_states().unwrap()
-    );
     (b, message)
 }
 
@@ -66,16 +62,12 @@ fn time_receiver(
     let (receiver, message) = prepared;
     let mut group = c.benchmark_group(format!("apply/{name}"));
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
-    group.bench_function(BenchmarkId::from_parameter(param), |b| {
-        b.iter_batched(
-            || (receiver.clone(), message.clone()),
-            |(mut receiver, message)| {
-                receiver.process(message).expect("checked before timing");
-                receiver
-            },
-            BatchSize::LargeInput,
-        );
-    });
+    time_process(
+        &mut group,
+        BenchmarkId::from_parameter(param),
+        &receiver,
+        &message,
+    );
     group.finish();
 }
 

@@ -1,5 +1,6 @@
 //! Shared setup of the AppSync benchmarks (`benches/commit.rs`,
-//! `benches/message_tax.rs`, `benches/checkers.rs`).
+//! `benches/message_tax.rs`, `benches/checkers.rs`, `benches/apply.rs`,
+//! `benches/app_data.rs`).
 //!
 //! * [`settings`]: quick or full run (`APPSYNC_BENCH_QUICK=1`), the
 //!   parameter grids and the Criterion configuration;
@@ -9,6 +10,8 @@
 //!   `awslc` feature) and client construction;
 //! * [`members`]: building a group once per size, keeping only the members
 //!   a benchmark needs;
+//! * [`receiver`]: one receiver processing one commit, checked once and
+//!   then timed;
 //! * [`workload`]: what a parameter point commits (AppSync or a baseline),
 //!   and the one-time correctness check done before any timing.
 //!
@@ -17,6 +20,7 @@
 
 pub mod members;
 pub mod provider;
+pub mod receiver;
 pub mod rules;
 pub mod settings;
 pub mod workload;
