@@ -4,15 +4,17 @@
 //! larger commit may cost at most about 12x, else one member could make
 //! every receiver burn CPU with a single commit.
 //!
-//! Ids: `apply/update_all/entries=E` (E entries, one AppSync for each, 8-byte
+//! Ids (E in 1,000 and 10,000; N in 1,000, 10,000 and 40,000):
+//! `apply/update_all/entries=E` (E entries, one AppSync for each, 8-byte
 //! states, unknown ids rejected) and `apply/create/new_ids=N` (an empty list,
 //! N AppSyncs for new ids, the "create" reading). The receiver is cloned
 //! outside the timed region and processes the commit with
 //! `AppSyncGroupExt::process`, the all-or-nothing entry point an application
 //! calls. PublicMessage, so that no copy of the group is timed.
 
+use appsync_benches::receiver::{check_applies, time_process};
 use appsync_benches::settings;
-use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use mls_appsync::mls_rs::MlsMessage;
 use mls_appsync::{
     AppSync, AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, ApplicationState,
@@ -44,15 +46,10 @@ fn prepare(
     let b = bob.join_group(&added.output.welcome_messages[0]).unwrap();
     let commit = a.commit_app_syncs(syncs).unwrap();
     let message = commit.output.commit_message;
-    let mut check = b.clone();
-    match check.process(message.clone()) {
-        Ok(Processed::Commit { app_syncs, .. }) => assert_eq!(app_syncs.len(), syncs.len()),
-        other => panic!("the benchmark commit was not applied: {other:?}"),
+    let processed = check_applies(&b, &message, &a, |g| g.application_states().unwrap());
+    if let Processed::Commit { app_syncs, .. } = processed {
+        assert_eq!(app_syncs.len(), syncs.len());
     }
-    assert_eq!(
-        check.application_states().unwrap(),
-        a.application_states().unwrap()
-    );
     (b, message)
 }
 
@@ -65,16 +62,12 @@ fn time_receiver(
     let (receiver, message) = prepared;
     let mut group = c.benchmark_group(format!("apply/{name}"));
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
-    group.bench_function(BenchmarkId::from_parameter(param), |b| {
-        b.iter_batched(
-            || (receiver.clone(), message.clone()),
-            |(mut receiver, message)| {
-                receiver.process(message).expect("checked before timing");
-                receiver
-            },
-            BatchSize::LargeInput,
-        );
-    });
+    time_process(
+        &mut group,
+        BenchmarkId::from_parameter(param),
+        &receiver,
+        &message,
+    );
     group.finish();
 }
 
@@ -89,7 +82,7 @@ fn benches(c: &mut Criterion) {
         let prepared = prepare(UnknownIdPolicy::Reject, initial, &syncs);
         time_receiver(c, "update_all", format!("entries={entries}"), prepared);
     }
-    for new_ids in [1_000u32, 40_000] {
+    for new_ids in [1_000u32, 10_000, 40_000] {
         let syncs: Vec<AppSync> = (1..=new_ids)
             .map(|id| AppSync::new(id, id.to_be_bytes().repeat(2)))
             .collect();

@@ -1,5 +1,6 @@
 //! Shared setup of the AppSync benchmarks (`benches/commit.rs`,
-//! `benches/message_tax.rs`, `benches/checkers.rs`).
+//! `benches/message_tax.rs`, `benches/checkers.rs`, `benches/apply.rs`,
+//! `benches/app_data.rs`).
 //!
 //! * [`settings`]: quick or full run (`APPSYNC_BENCH_QUICK=1`), the
 //!   parameter grids and the Criterion configuration;
@@ -9,6 +10,8 @@
 //!   `awslc` feature) and client construction;
 //! * [`members`]: building a group once per size, keeping only the members
 //!   a benchmark needs;
+//! * [`receiver`]: one receiver processing one commit, checked once and
+//!   then timed;
 //! * [`session`]: one parameter point of the commit benchmarks and the
 //!   group and commits it needs, built lazily (shared by `commit` and the
 //!   `ratio` guard);
@@ -20,6 +23,7 @@
 
 pub mod members;
 pub mod provider;
+pub mod receiver;
 pub mod rules;
 pub mod session;
 pub mod settings;

@@ -51,7 +51,7 @@ fn verify_tampered(edit: impl FnOnce(&mut ProcessingCase)) -> VectorError {
 fn epoch_with_invalid(case: &mut ProcessingCase) -> &mut ProcessingEpoch {
     case.epochs
         .iter_mut()
-        .find(|e| !e.invalid.is_empty())
+        .find(|e| !e.messages.invalid.is_empty())
         .unwrap()
 }
 
@@ -90,7 +90,7 @@ fn tampered_epoch_authenticator_is_caught() {
 #[test]
 fn wrong_rejection_reason_is_caught() {
     let error = verify_tampered(|case| {
-        epoch_with_invalid(case).invalid[0].reason = "unknown_application_id".into();
+        epoch_with_invalid(case).messages.invalid[0].reason = "unknown_application_id".into();
     });
     assert!(
         matches!(error, VectorError::WrongRejection { .. }),
@@ -102,7 +102,7 @@ fn wrong_rejection_reason_is_caught() {
 fn accepted_invalid_message_is_caught() {
     let error = verify_tampered(|case| {
         let epoch = epoch_with_invalid(case);
-        epoch.invalid[0].message = epoch.commit.clone();
+        epoch.messages.invalid[0].message = epoch.messages.commit.clone();
     });
     assert!(
         matches!(error, VectorError::UnexpectedAccept { .. }),

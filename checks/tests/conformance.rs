@@ -32,8 +32,15 @@ fn random_traces_of_six_members_conform() {
     // Five honest members plus the adversary: six leaves; 30 to 60 steps.
     let cfg = appsync_checks::conformance::random::random_config();
     assert_eq!(cfg.members + 1, 6);
-    let report =
-        appsync_checks::conformance::random::run(&cfg, &honest_rules(), 32, 30, 60, Some(7))
-            .unwrap_or_else(|e| panic!("{e}"));
+    let report = appsync_checks::conformance::random::run(
+        &cfg,
+        &honest_rules(),
+        32,
+        30,
+        60,
+        Some(7),
+        &|_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.traces, 32);
 }

@@ -62,8 +62,8 @@ fn a_seeded_model_fault_fails_the_check() {
 }
 
 /// Each verdict follows the property's stateright `Expectation`, a witness
-/// whose actor is off is excused, and the JSON report names the expectation
-/// `kind`, as before.
+/// whose actor is off is excused, and each discovery is a shortest path
+/// with its explanation.
 #[test]
 fn verdicts_follow_each_property_s_expectation() {
     let report = check(&AppSyncConfig::default(), CheckOptions::default(), |_| {});
@@ -90,12 +90,14 @@ fn verdicts_follow_each_property_s_expectation() {
             why: "needs an adversary".into()
         }
     );
-    let json = serde_json::to_value(&report).unwrap();
-    let kinds: BTreeSet<&str> = json["properties"]
-        .as_array()
-        .unwrap()
+    for p in report.properties.iter().filter(|p| p.actions.is_some()) {
+        assert!(p.shortest, "{}", p.name);
+        assert!(p.explanation.is_some() && p.trace.is_some(), "{}", p.name);
+    }
+    let lost = report
+        .properties
         .iter()
-        .map(|p| p["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, BTreeSet::from(["always", "sometimes"]));
+        .find(|p| p.name == properties::NO_LOST_UPDATE)
+        .unwrap();
+    assert_eq!(lost.steps, Some(8));
 }

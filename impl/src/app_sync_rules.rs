@@ -73,26 +73,16 @@ use mls_rs::mls_rules::{
 use mls_rs::{ExtensionList, MlsRules};
 
 use crate::error::AppSyncError;
+use crate::extension::IndexedStates;
 use crate::fault::Fault;
 use crate::proposal::is_app_sync;
+pub use crate::rules::UnknownIdPolicy;
 use crate::rules::{
     AppSyncCandidate, R4Outcome, carry_out_r4, collect_candidates, committer_sender,
     next_extensions, r4_no_gce_with_app_sync, r5_apply_in_order, r5_one_app_sync_per_id,
     r9_inject_application_states, r10_well_formed_application_states, rewrite_app_syncs,
     screen_group_context_extensions,
 };
-
-/// What to do with an AppSync whose `application_id` has no entry (R3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum UnknownIdPolicy {
-    /// The proposal list is invalid (this crate's reading of the draft's
-    /// "identify ... which contains the same applicationId"). Default.
-    #[default]
-    Reject,
-    /// Append a new entry at the end of the list (the reading taken by the
-    /// successor text, AppDataUpdate). The list is not re-sorted.
-    Create,
-}
 
 /// Whether this member sends its handshake messages (proposals and
 /// commits) as PublicMessage or PrivateMessage (R8).
@@ -184,17 +174,22 @@ impl AppSyncRules {
         self.fault
     }
 
-    /// Whether `fault` is seeded. Always false without `fault-injection`.
-    fn faulty(&self, fault: Fault) -> bool {
+    /// The seeded fault as the rule functions take it. Always `None`
+    /// without `fault-injection`.
+    fn seeded(&self) -> Option<Fault> {
         #[cfg(feature = "fault-injection")]
         {
-            self.fault == Some(fault)
+            self.fault
         }
         #[cfg(not(feature = "fault-injection"))]
         {
-            let _ = fault;
-            false
+            None
         }
+    }
+
+    /// Whether `fault` is seeded. Always false without `fault-injection`.
+    fn faulty(&self, fault: Fault) -> bool {
+        self.seeded() == Some(fault)
     }
 }
 
@@ -214,6 +209,9 @@ impl AppSyncRules {
     /// Validate and apply the AppSyncs of `bundle` (see the module
     /// documentation for the order of the checks). Nothing is copied but the
     /// new `application_states`, encoded once.
+    ///
+    /// `direction` is the one the rules judge by, `judged` in
+    /// [`MlsRules::filter_proposals`].
     fn plan(
         &self,
         direction: CommitDirection,
@@ -221,29 +219,27 @@ impl AppSyncRules {
         context: &GroupContext,
         bundle: &ProposalBundle,
     ) -> Result<Plan, AppSyncError> {
+        let fault = self.seeded();
         let states = r10_well_formed_application_states(&context.extensions)?;
         let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
         let candidates =
             collect_candidates(direction, bundle, roster, context, accept_unauthorized)?;
-        let candidates = r5_one_app_sync_per_id(
-            direction,
-            candidates,
-            self.faulty(Fault::AcceptDuplicateIds),
-        )?;
-        let policy = if self.faulty(Fault::AcceptUnknownId) {
-            UnknownIdPolicy::Create
-        } else {
-            self.unknown_id_policy
+        let candidates = r5_one_app_sync_per_id(direction, candidates, fault)?;
+        let policy = match fault {
+            Some(Fault::AcceptUnknownId) => UnknownIdPolicy::Create,
+            Some(Fault::SendIgnoresUnknownIdPolicy) if direction == CommitDirection::Send => {
+                UnknownIdPolicy::Reject
+            }
+            _ => self.unknown_id_policy,
         };
-        let reverse = self.faulty(Fault::ApplyInReverseOrder);
         let (new_states, mut survivors) =
-            r5_apply_in_order(direction, states, candidates, policy, reverse)?;
+            r5_apply_in_order(direction, states, candidates, policy, fault)?;
         // Last, so that on Send a GroupContextExtensions proposal is only
         // dropped for an AppSync that really goes into the commit.
         let r4 = if self.faulty(Fault::AcceptAppSyncWithGce) {
             R4Outcome::Keep
         } else {
-            r4_no_gce_with_app_sync(direction, bundle, &survivors)?
+            r4_no_gce_with_app_sync(direction, bundle, &survivors, fault)?
         };
         // Whether a GroupContextExtensions proposal from the wire is left
         // once R4 is carried out.
@@ -263,7 +259,7 @@ impl AppSyncRules {
         // extensions: adding a second one would make mls-rs refuse the list.
         let inject = !survivors.is_empty() && !wire_gce_left && !self.faulty(Fault::SkipApply);
         let next_extensions = match inject {
-            true => Some(next_extensions(&new_states, context)?),
+            true => Some(self.next_extensions(new_states, context)?),
             false => None,
         };
         Ok(Plan {
@@ -271,6 +267,25 @@ impl AppSyncRules {
             survivors: survivors.iter().map(AppSyncCandidate::slot).collect(),
             next_extensions,
         })
+    }
+
+    /// R9's new extensions, written wrong on purpose under the seeded faults
+    /// that corrupt the written list.
+    fn next_extensions(
+        &self,
+        new_states: IndexedStates<'_>,
+        context: &GroupContext,
+    ) -> Result<ExtensionList, AppSyncError> {
+        let new_states = match self.seeded() {
+            Some(Fault::DropLastEntry) => crate::fault::without_last_entry(new_states),
+            Some(Fault::StatesRebuiltInIdOrder) => crate::fault::in_id_order(new_states),
+            _ => new_states,
+        };
+        if self.faulty(Fault::MoveStatesToEnd) {
+            let moved = crate::fault::states_moved_to_end(context);
+            return next_extensions(&new_states, &moved);
+        }
+        next_extensions(&new_states, context)
     }
 }
 
@@ -285,7 +300,19 @@ impl MlsRules for AppSyncRules {
         context: &GroupContext,
         mut bundle: ProposalBundle,
     ) -> Result<ProposalBundle, AppSyncError> {
-        screen_group_context_extensions(direction, &mut bundle)?;
+        let fault = self.seeded();
+        // The direction the rules judge by: the real one, except under the
+        // seeded fault that judges an incoming commit as if building it.
+        let judged = match (direction, fault) {
+            (CommitDirection::Receive, Some(Fault::ReceiveDropsInvalidByReference)) => {
+                CommitDirection::Send
+            }
+            _ => direction,
+        };
+        let screen_late = fault == Some(Fault::GceScreenedOnlyWithAppSync);
+        if !screen_late {
+            screen_group_context_extensions(judged, &mut bundle)?;
+        }
         if !bundle
             .custom_proposals()
             .iter()
@@ -293,9 +320,12 @@ impl MlsRules for AppSyncRules {
         {
             return Ok(bundle);
         }
-        let plan = self.plan(direction, roster, context, &bundle)?;
+        if screen_late {
+            screen_group_context_extensions(judged, &mut bundle)?;
+        }
+        let plan = self.plan(judged, roster, context, &bundle)?;
         carry_out_r4(&mut bundle, plan.r4);
-        if direction == CommitDirection::Send {
+        if judged == CommitDirection::Send {
             rewrite_app_syncs(&mut bundle, &plan.survivors);
         }
         if let Some(extensions) = plan.next_extensions {

@@ -5,52 +5,14 @@
 
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::MlsError;
-use mls_rs::group::proposal::Proposal;
-use mls_rs::group::{CommitEffect, CommitMessageDescription, CommitOutput, ProposalSender, Sender};
-use mls_rs::mls_rules::ProposalSource;
+use mls_rs::group::CommitOutput;
 use mls_rs::{Group, MlsMessage};
 
 use crate::codec::{AppSync, ApplicationState, CodecError};
-use crate::error::RejectionReason;
+use crate::committed::committed_app_syncs;
 use crate::extension::application_states;
-use crate::proposal::{decode_app_sync, is_app_sync, to_custom_proposal};
-use crate::receive;
-
-/// What processing an incoming message did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Processed {
-    /// A commit was accepted; the group is now at `epoch`.
-    Commit {
-        /// The new epoch.
-        epoch: u64,
-        /// Leaf index of the committer.
-        committer: u32,
-        /// The AppSyncs the commit applied, in application order.
-        app_syncs: Vec<AppSync>,
-        /// The same AppSyncs with who sent each and how it was carried.
-        carried: Vec<CommittedAppSync>,
-    },
-    /// A proposal was accepted and cached for a later commit.
-    Proposal {
-        /// Who sent it.
-        sender: ProposalSender,
-        /// The AppSync it carries, if it is one.
-        app_sync: Option<AppSync>,
-    },
-    /// Any other message (application data, ...).
-    Other,
-}
-
-/// A message the group refused; the group state is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[error("message rejected ({reason:?}): {error}")]
-pub struct Rejected {
-    /// The class of the rejection.
-    pub reason: RejectionReason,
-    /// The error mls-rs returned.
-    pub error: MlsError,
-}
+use crate::proposal::to_custom_proposal;
+use crate::receive::{self, Processed, Rejected};
 
 /// A commit this member made and applied.
 #[derive(Clone, Debug)]
@@ -61,58 +23,6 @@ pub struct AppSyncCommit {
     pub epoch: u64,
     /// The AppSyncs the commit applied, in application (= wire) order.
     pub app_syncs: Vec<AppSync>,
-}
-
-/// One AppSync a commit applied: what, who sent it, and whether it came by
-/// reference (a cached proposal) or by value (inside the commit).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommittedAppSync {
-    /// The AppSync.
-    pub app_sync: AppSync,
-    /// Who sent it.
-    pub sender: Sender,
-    /// By reference (else by value).
-    pub by_reference: bool,
-}
-
-/// The AppSyncs a processed commit applied, in order.
-pub fn committed_app_syncs(description: &CommitMessageDescription) -> Vec<AppSync> {
-    committed_app_syncs_carried(description)
-        .into_iter()
-        .map(|c| c.app_sync)
-        .collect()
-}
-
-/// The AppSyncs a processed commit applied, in order, each with its sender
-/// and how it was carried.
-///
-/// `NewEpoch::applied_proposals` also lists the local GroupContextExtensions
-/// proposal that carries the new `application_states`; it never went on the
-/// wire, so it is left out here.
-pub fn committed_app_syncs_carried(
-    description: &CommitMessageDescription,
-) -> Vec<CommittedAppSync> {
-    let new_epoch = match &description.effect {
-        CommitEffect::NewEpoch(new_epoch) => new_epoch,
-        CommitEffect::Removed { new_epoch, .. } => new_epoch,
-        CommitEffect::ReInit(_) => return Vec::new(),
-    };
-    new_epoch
-        .applied_proposals
-        .iter()
-        .filter_map(|info| match &info.proposal {
-            Proposal::Custom(custom) if is_app_sync(custom) => {
-                decode_app_sync(custom)
-                    .ok()
-                    .map(|app_sync| CommittedAppSync {
-                        app_sync,
-                        sender: info.sender,
-                        by_reference: matches!(info.source, ProposalSource::ByReference(_)),
-                    })
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// AppSync operations on an mls-rs group.

@@ -100,6 +100,7 @@ pub mod app_data;
 pub mod app_sync_rules;
 pub mod client;
 pub mod codec;
+pub mod committed;
 pub mod constants;
 pub mod error;
 pub mod extension;
@@ -122,12 +123,14 @@ pub use client::{
     WrapsAppSyncRules, create_members, create_members_joining,
 };
 pub use codec::{AppSync, ApplicationState, ApplicationStatesExtension, CodecError};
+pub use committed::CommittedAppSync;
 pub use error::{
     AppSyncError, RejectionReason, SetupError, StatesDefect, app_sync_error, app_sync_reason,
     rejection_reason,
 };
 pub use external::ExternalSender;
-pub use group::{AppSyncCommit, AppSyncGroupExt, CommittedAppSync, Processed, Rejected};
+pub use group::{AppSyncCommit, AppSyncGroupExt};
+pub use receive::{Processed, Rejected};
 pub use wrap::{RulesWrapper, Wrapped};
 
 /// mls-rs, re-exported so users get the exact version this crate is built on.

@@ -24,12 +24,50 @@ use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::{IntoAnyError, MlsError};
 use mls_rs::group::proposal::Proposal;
 use mls_rs::group::{ContentType, ProposalSender, ReceivedMessage, Sender};
+
+use crate::codec::AppSync;
 use mls_rs::{Group, MlsMessage, MlsMessageDescription, WireFormat};
 
+use crate::committed::{CommittedAppSync, committed_app_syncs_carried};
 use crate::error::{RejectionReason, rejection_reason};
-use crate::group::{Processed, Rejected, committed_app_syncs_carried};
 use crate::proposal::{decode_app_sync, is_app_sync};
 use crate::rules::arrival_verdict;
+
+/// What processing an incoming message did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Processed {
+    /// A commit was accepted; the group is now at `epoch`.
+    Commit {
+        /// The new epoch.
+        epoch: u64,
+        /// Leaf index of the committer.
+        committer: u32,
+        /// The AppSyncs the commit applied, in application order.
+        app_syncs: Vec<AppSync>,
+        /// The same AppSyncs with who sent each and how it was carried.
+        carried: Vec<CommittedAppSync>,
+    },
+    /// A proposal was accepted and cached for a later commit.
+    Proposal {
+        /// Who sent it.
+        sender: ProposalSender,
+        /// The AppSync it carries, if it is one.
+        app_sync: Option<AppSync>,
+    },
+    /// Any other message (application data, ...).
+    Other,
+}
+
+/// A message the group refused; the group state is unchanged.
+#[derive(Debug, thiserror::Error)]
+#[error("message rejected ({reason:?}): {error}")]
+pub struct Rejected {
+    /// The class of the rejection.
+    pub reason: RejectionReason,
+    /// The error mls-rs returned.
+    pub error: MlsError,
+}
 
 /// Process `message` for `group`; on rejection `group` is exactly as before.
 ///

@@ -4,6 +4,9 @@
 //! and Receive, and the proposals that arrive by reference
 //! ([`arrival_verdict`]).
 //!
+//! One file (a little over 400 lines) so that it can be read beside its
+//! twin and the draft, rule for rule.
+//!
 //! | rule | function |
 //! |------|----------|
 //! | R3 | [`r3_apply_app_sync`] |
@@ -20,7 +23,7 @@
 //! proposal that breaks a rule is dropped and a by-value one fails commit
 //! building ([`on_violation`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use mls_rs::ExtensionList;
 use mls_rs::extension::built_in::ExternalSendersExt;
@@ -30,11 +33,23 @@ use mls_rs::mls_rules::{
     CommitDirection, CommitSource, ProposalBundle, ProposalInfo, ProposalSource,
 };
 
-use crate::app_sync_rules::UnknownIdPolicy;
 use crate::codec::{AppSyncRef, read_app_sync};
 use crate::error::{AppSyncError, StatesDefect};
 use crate::extension::{IndexedStates, application_states_in_place, with_application_states_data};
+use crate::fault::Fault;
 use crate::proposal::is_app_sync;
+
+/// What to do with an AppSync whose `application_id` has no entry (R3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnknownIdPolicy {
+    /// The proposal list is invalid (this crate's reading of the draft's
+    /// "identify ... which contains the same applicationId"). Default.
+    #[default]
+    Reject,
+    /// Append a new entry at the end of the list (the reading taken by the
+    /// successor text, AppDataUpdate). The list is not re-sorted.
+    Create,
+}
 
 /// An AppSync found in the bundle, read in place, with how it got there.
 #[derive(Clone, Copy, Debug)]
@@ -119,14 +134,22 @@ pub enum R4Outcome {
 /// by-value one is an error next to a by-value AppSync, and makes the
 /// by-reference AppSyncs drop otherwise. `app_syncs` are the AppSyncs that
 /// survived the other rules; the caller carries the outcome out
-/// ([`carry_out_r4`]).
+/// ([`carry_out_r4`]), because the AppSyncs borrow the bundle.
+///
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r4_no_gce_with_app_sync(
     direction: CommitDirection,
     bundle: &ProposalBundle,
     app_syncs: &[AppSyncCandidate<'_>],
+    fault: Option<Fault>,
 ) -> Result<R4Outcome, AppSyncError> {
+    let by_value_only = fault == Some(Fault::GceCheckByValueOnly);
+    let wire_gce = |p: &ProposalInfo<ExtensionList>| match by_value_only {
+        false => p.source != ProposalSource::Local,
+        true => p.source == ProposalSource::ByValue,
+    };
     let gces = bundle.group_context_ext_proposals();
-    let wire_gce = |p: &ProposalInfo<ExtensionList>| p.source != ProposalSource::Local;
     if app_syncs.is_empty() || !gces.iter().any(wire_gce) {
         return Ok(R4Outcome::Keep);
     }
@@ -168,48 +191,61 @@ pub(crate) fn carry_out_r4(bundle: &mut ProposalBundle, outcome: R4Outcome) {
 /// by-value AppSync wins over by-reference ones, two by-value ones are an
 /// error, and among by-reference ones the first in canonical order wins.
 ///
-/// `allow_duplicates` exists only for the `AcceptDuplicateIds` seeded fault
-/// (feature `fault-injection`); honest rules pass `false`.
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r5_one_app_sync_per_id<'a>(
     direction: CommitDirection,
     mut app_syncs: Vec<AppSyncCandidate<'a>>,
-    allow_duplicates: bool,
+    fault: Option<Fault>,
 ) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
-    if allow_duplicates {
-        if direction == CommitDirection::Send {
-            app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
-        }
+    let send = direction == CommitDirection::Send;
+    if send {
+        // Stable sort: by-value proposals keep the caller's order.
+        let external_first = fault == Some(Fault::ExternalSendersFirst);
+        app_syncs.sort_by_key(|c| canonical_key(&c.0, external_first));
+    }
+    let unchecked = match fault {
+        Some(Fault::AcceptDuplicateIds) => true,
+        Some(Fault::SendSkipsDuplicateCheck) => send,
+        Some(Fault::ReceiveSkipsDuplicateCheck) => !send,
+        _ => false,
+    };
+    if unchecked {
         return Ok(app_syncs);
     }
-    if direction == CommitDirection::Receive {
-        // The wire order stands; the first repeated id rejects the commit.
-        let mut seen = BTreeSet::new();
-        return match app_syncs
-            .iter()
-            .map(|c| c.0.app_sync.application_id())
-            .find(|&id| !seen.insert(id))
-        {
-            Some(application_id) => Err(AppSyncError::DuplicateApplicationId { application_id }),
-            None => Ok(app_syncs),
-        };
-    }
-    // Stable sort: by-value proposals keep the caller's order.
-    app_syncs.sort_by(|a, b| canonical_key(&a.0).cmp(&canonical_key(&b.0)));
+    let adjacent_only = fault == Some(Fault::DuplicateCheckAdjacentOnly);
     let mut kept: Vec<Option<AppSyncCandidate<'a>>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
         let id = candidate.0.app_sync.application_id();
-        let Some(earlier) = slot_of_id.get(&id).and_then(|&slot| kept.get_mut(slot)) else {
+        let duplicate = AppSyncError::DuplicateApplicationId { application_id: id };
+        let slot = slot_of_id
+            .get(&id)
+            .copied()
+            .filter(|&slot| !adjacent_only || slot + 1 == kept.len());
+        let Some(earlier) = slot.and_then(|slot| kept.get_mut(slot)) else {
             slot_of_id.insert(id, kept.len());
             kept.push(Some(candidate));
             continue;
         };
+        if direction == CommitDirection::Receive {
+            return Err(duplicate);
+        }
+        let earlier_by_reference = earlier.as_ref().is_some_and(|c| c.0.by_reference());
         if candidate.0.by_reference() {
+            if earlier_by_reference && fault == Some(Fault::LastByReferenceWins) {
+                *earlier = None;
+                slot_of_id.insert(id, kept.len());
+                kept.push(Some(candidate));
+            }
             // An earlier proposal (by reference, or by value) already holds the id.
             continue;
         }
-        if !earlier.as_ref().is_some_and(|c| c.0.by_reference()) {
-            return Err(AppSyncError::DuplicateApplicationId { application_id: id });
+        if !earlier_by_reference {
+            return Err(duplicate);
+        }
+        if fault == Some(Fault::CachedWinsOverByValue) {
+            continue;
         }
         // The committer's own AppSync replaces the cached one; it keeps its
         // place among the by-value proposals, after all by-reference ones.
@@ -223,13 +259,19 @@ pub fn r5_one_app_sync_per_id<'a>(
 /// Sort key of the canonical Send order: all by-reference proposals first,
 /// sorted by sender, id and state; then the by-value ones (equal keys). The
 /// state is compared in place.
-fn canonical_key<'a>(candidate: &Candidate<'a>) -> (u8, u8, u32, u32, &'a [u8]) {
+///
+/// `external_first` exists only for the `ExternalSendersFirst` seeded fault;
+/// honest rules pass `false`.
+fn canonical_key<'a>(
+    candidate: &Candidate<'a>,
+    external_first: bool,
+) -> (u8, u8, u32, u32, &'a [u8]) {
     if !candidate.by_reference() {
         return (1, 0, 0, 0, &[]);
     }
     let (rank, index) = match candidate.sender {
-        Sender::Member(index) => (0, index),
-        Sender::External(index) => (1, index),
+        Sender::Member(index) => (u8::from(external_first), index),
+        Sender::External(index) => (u8::from(!external_first), index),
         _ => (2, 0),
     };
     (
@@ -342,9 +384,9 @@ pub(crate) fn collect_candidates<'a>(
     accept_unauthorized: bool,
 ) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
     let mut out = Vec::new();
-    // R7 depends on the sender alone: each sender is looked up once (a
-    // roster lookup copies the member's leaf).
-    let mut verdicts: Vec<(Sender, Result<(), AppSyncError>)> = Vec::new();
+    // One commit may carry thousands of AppSyncs from a few senders: each
+    // sender is judged once (a roster lookup builds a whole `Member`).
+    let mut judged: Vec<(Sender, Result<(), AppSyncError>)> = Vec::new();
     for (at, info) in bundle.custom_proposals().iter().enumerate() {
         if !is_app_sync(&info.proposal) {
             continue;
@@ -360,11 +402,11 @@ pub(crate) fn collect_candidates<'a>(
                 continue;
             }
         };
-        let authorized = match verdicts.iter().find(|(sender, _)| *sender == info.sender) {
+        let authorized = match judged.iter().find(|(sender, _)| *sender == info.sender) {
             Some((_, verdict)) => verdict.clone(),
             None => {
                 let verdict = r7_authorized_sender(&info.sender, roster, context);
-                verdicts.push((info.sender, verdict.clone()));
+                judged.push((info.sender, verdict.clone()));
                 verdict
             }
         };
@@ -389,23 +431,29 @@ pub(crate) fn collect_candidates<'a>(
 /// AppSync that cannot be applied is dropped. Returns the new states and the
 /// AppSyncs applied, in order.
 ///
-/// `reverse` exists only for the `ApplyInReverseOrder` seeded fault (feature
-/// `fault-injection`); honest rules pass `false`.
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub fn r5_apply_in_order<'a>(
     direction: CommitDirection,
     mut states: IndexedStates<'a>,
     app_syncs: Vec<AppSyncCandidate<'a>>,
     policy: UnknownIdPolicy,
-    reverse: bool,
+    fault: Option<Fault>,
 ) -> Result<(IndexedStates<'a>, Vec<AppSyncCandidate<'a>>), AppSyncError> {
     let mut order = app_syncs;
-    if reverse {
-        order.reverse();
+    let reverse = fault == Some(Fault::ApplyInReverseOrder);
+    match fault {
+        Some(Fault::ApplyInReverseOrder) => order.reverse(),
+        Some(Fault::ApplyInIdOrder) => order.sort_by_key(|c| c.0.app_sync.application_id()),
+        Some(Fault::ByValueBeforeByReference) => order.sort_by_key(|c| c.0.by_reference()),
+        _ => {}
     }
+    let first_only = fault == Some(Fault::UnknownIdCheckFirstOnly);
     let mut applied = Vec::with_capacity(order.len());
-    for candidate in order {
+    for (at, candidate) in order.into_iter().enumerate() {
         match r3_apply_app_sync(&mut states, candidate.0.app_sync, policy) {
             Ok(()) => applied.push(candidate),
+            Err(_) if first_only && at > 0 => applied.push(candidate),
             Err(error) => on_violation(direction, candidate.0.source, error)?,
         }
     }
@@ -422,7 +470,7 @@ pub(crate) fn screen_group_context_extensions(
     direction: CommitDirection,
     bundle: &mut ProposalBundle,
 ) -> Result<(), AppSyncError> {
-    bundle.retain_by_type::<mls_rs::ExtensionList, _, _>(|p| {
+    bundle.retain_by_type::<ExtensionList, _, _>(|p| {
         if p.source == ProposalSource::Local {
             return Ok(true);
         }

@@ -2,6 +2,9 @@
 //! bounded memory, no state change, and the genuine message still goes
 //! through.
 //!
+//! One file (over 400 lines) because both parts share the allocation
+//! counter and the mutation generators.
+//!
 //! Part 1 feeds every public decoder random bytes, mutations of valid
 //! encodings, and length prefixes that claim 2^29 to 2^62 bytes over short
 //! buffers. Whatever decodes must re-encode to the same bytes; whatever does

@@ -74,6 +74,9 @@ pub struct AppSyncConfig {
     pub external_proposals: u8,
     /// A non-member injecting AppSync proposals, at most this many (0: none).
     pub injections: u8,
+    /// A non-member joining by external commit that carries an AppSync, at
+    /// most this many times (0: none).
+    pub external_commits: u8,
     /// An adversary member (leaf N) forging commits, at most this many (0: none).
     pub forgeries: u8,
     pub delivery: DeliveryPolicy,

@@ -62,10 +62,17 @@ pub(crate) fn deliver(rules: &Rules, correct: &Rules, state: &mut State, m: usiz
         }
         Message::Proposal {
             sender, proposal, ..
-        } => {
-            accept_proposal(sender, rules).map(|()| state.members[m].cache.insert(sender, proposal))
-        }
-        Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() => {
+        } => match accept_proposal(sender, rules) {
+            Ok(()) => {
+                state.members[m].cache.insert(sender, proposal);
+                Ok(())
+            }
+            // A non-member signs with a key the group does not know: the
+            // signature check fails before any AppSync rule could object.
+            Err(_) if sender == Sender::NonMember => Err(Reason::AuthenticationFailure),
+            Err(reason) => Err(reason),
+        },
+        Message::Commit(c) if c.committer as usize == m && c.forgery.is_none() && !c.outsider => {
             // Our own commit: apply it if still pending, else it lost the epoch.
             if member.pending && c.epoch == member.epoch {
                 apply(correct, state, m, &c, c.claimed);

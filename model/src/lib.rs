@@ -34,7 +34,12 @@
 //! stateright [`Model`](stateright::Model) over the [`state`] (with
 //! [`symmetry`] reduction) whose properties are in [`properties`]. A
 //! configuration ([`config`]) starts from one of the named [`presets`].
-//! [`path`] encodes actions and paths as text for the conformance harness.
+//! [`path`] encodes actions and paths as text for the conformance harness;
+//! [`shortest`] finds shortest counterexamples and witnesses. For people:
+//! [`display`] prints states in the model's words, [`explain`] says what
+//! each step did and why a state violates a property, [`chart`] draws a path
+//! as a message-sequence chart, and `explorer.rs` gives stateright's
+//! Explorer all three.
 //!
 //! ```no_run
 //! use appsync_model::{presets, properties};
@@ -43,27 +48,32 @@
 //! checker.assert_no_discovery(properties::AGREEMENT);
 //! ```
 
+pub mod chart;
+pub mod commits;
 pub mod compact;
 pub mod config;
 mod delivery;
+pub mod display;
+pub mod explain;
+mod explorer;
 pub mod model;
 pub mod path;
 pub mod presets;
 pub mod properties;
 pub mod rules;
 pub mod semantics;
+pub mod shortest;
 pub mod state;
 pub mod symmetry;
 
 pub use compact::{ApplicationStates, ByValue, ProposalList};
 pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy, RetryPolicy};
+pub use explain::format_trace;
 pub use model::{Action, AppSyncModel};
-pub use path::{
-    ParseActionError, ReplayError, decode_path, encode_path, format_trace, replay,
-    shortest_discovery,
-};
+pub use path::{ParseActionError, ReplayError, decode_path, enabled_actions, encode_path, replay};
 pub use semantics::{
     AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, StatesDefect,
     UnknownIdPolicy,
 };
+pub use shortest::{Shortest, cut_at_first_discovery, shortest_discoveries, shortest_discovery};
 pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

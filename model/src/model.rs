@@ -1,21 +1,22 @@
 //! The stateright `Model`: [`AppSyncConfig::into_model`] builds it; guards
 //! in `actions()`, effects in `next_state()`. What the delivery service and a
-//! member's queue do with a message is in `delivery.rs`; what a member may
-//! put in a commit is asked of [`rules`].
+//! member's queue do with a message is in `delivery.rs`; the commits each
+//! actor builds (and the rules they ask) are in `commits.rs`.
+//!
+//! One file over 400 lines on purpose: `actions()` and `next_state()` are
+//! read side by side, each guard beside its effect, as in stateright's
+//! examples.
 
-use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
+use crate::compact::{ApplicationStates, ByValue, ProposalSet};
 use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};
 use crate::delivery;
-use crate::rules;
-use crate::semantics::{
-    ADVERSARY_VALUE, AppSync, Faults, Item, Proposal, Reason, Rules, Sender, StatesDefect,
-    UnknownIdPolicy, writer_value,
-};
-use crate::state::{Commit, Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
+use crate::semantics::{AppSync, Faults, Proposal, Rules, Sender, UnknownIdPolicy, writer_value};
+use crate::state::{Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
 
 /// One protocol step. Each carries what a harness needs to replay it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+/// (`Debug` prints the path encoding, see `display.rs`.)
+#[derive(Copy, Clone, PartialEq, Eq, Hash)]
 pub enum Action {
     /// `member` sends AppSync by reference for its current epoch.
     Propose { member: u8, app_sync: AppSync },
@@ -26,8 +27,12 @@ pub enum Action {
     Commit { member: u8, by_value: ByValue },
     /// The authorized external sender proposes AppSync at the group's newest epoch.
     External { app_sync: AppSync },
-    /// A non-member injects an AppSync proposal at the group's newest epoch.
+    /// A non-member injects an AppSync proposal at the group's newest epoch
+    /// (signed by a key the group does not know).
     Inject { app_sync: AppSync },
+    /// A non-member joins by external commit carrying an AppSync by value,
+    /// at the group's newest epoch.
+    ExternalCommit { app_sync: AppSync },
     /// The adversary member sends a forged commit at the group's newest epoch.
     Forge { forgery: Forgery },
     /// `member` processes the first message of its queue it has not
@@ -36,6 +41,23 @@ pub enum Action {
     /// `member` processes the message at log position `at`, ahead of earlier
     /// ones (unordered delivery service only).
     DeliverAt { member: u8, at: u8 },
+}
+
+impl Action {
+    /// For a delivery, the member and the log position of the message it
+    /// processes in `state`; `None` for any other action, or when the member
+    /// has nothing left to process. The one reading of a delivery, for the
+    /// model's effects and for everything that explains or checks a step.
+    pub fn delivery(&self, state: &State) -> Option<(usize, usize)> {
+        match *self {
+            Action::Deliver { member } => {
+                let m = member as usize;
+                state.unseen(m).next().map(|at| (m, at))
+            }
+            Action::DeliverAt { member, at } => Some((member as usize, at as usize)),
+            _ => None,
+        }
+    }
 }
 
 /// The model: a config plus precomputed choices.
@@ -50,12 +72,15 @@ pub struct AppSyncModel {
     /// newest epoch.
     group_rules: Rules,
     /// The adversary's client: applies AppSyncs to existing entries, checks nothing.
-    adversary_rules: Rules,
+    pub(crate) adversary_rules: Rules,
     /// Ids a member may propose.
     proposable: Vec<u8>,
     /// Id lists an honest commit may add by value, each in the order it is
     /// sent, and whether a GroupContextExtensions proposal goes with them.
     by_value_choices: Vec<(Vec<u8>, bool)>,
+    /// Property names for stateright's Explorer (`explorer.rs`), in the
+    /// order of `properties()`; `None`: the plain names.
+    pub(crate) explorer_names: Option<Vec<&'static str>>,
 }
 
 impl AppSyncConfig {
@@ -145,6 +170,7 @@ impl AppSyncModel {
             adversary_rules,
             proposable,
             by_value_choices,
+            explorer_names: None,
         }
     }
 
@@ -182,6 +208,7 @@ impl AppSyncModel {
             external_sent: 0,
             external_last_epoch: None,
             injected: 0,
+            external_commits: 0,
             forged: 0,
             ghost: Ghost::default(),
         }
@@ -200,117 +227,6 @@ impl AppSyncModel {
     fn may_send(&self, state: &State) -> bool {
         state.log.len() < delivery::MAX_LOG
     }
-
-    /// The commit `member` would build with `by_value`, or `None` if the send
-    /// rules refuse it or it would be empty.
-    pub fn build_commit(&self, state: &State, member: usize, by_value: ByValue) -> Option<Commit> {
-        let m = &state.members[member];
-        let cached: ProposalList = m.cache.iter().collect();
-        let values = by_value_list(member as u8, by_value);
-        let rules = self.cfg.rules_of(member as u8);
-        let list = rules::build_commit(&cached, &values, &m.application_states, &rules).ok()?;
-        if list.is_empty() {
-            return None;
-        }
-        let applied = rules::r5_apply_in_order(&list, &m.application_states, &rules);
-        // A committer that does not apply its own AppSyncs (seeded fault)
-        // claims the state it had.
-        let claimed = match rules.faults.committer_skips_apply && list.app_syncs().next().is_some()
-        {
-            true => m.application_states,
-            false => applied,
-        };
-        let mut by_reference = ProposalSet::default();
-        for item in list.as_slice().iter().filter(|i| !i.by_value) {
-            by_reference.insert(item.sender, item.proposal);
-        }
-        Some(Commit {
-            committer: member as u8,
-            epoch: m.epoch,
-            by_reference,
-            by_value,
-            gce_by_value: by_value.has_gce().then_some(Proposal::Gce),
-            claimed,
-            forgery: None,
-            id: 0,
-            parent: m.branch,
-        })
-    }
-
-    /// Why the send rules refuse the commit `member` would build with
-    /// `by_value` (`None` if they build it, or if it would merely be empty).
-    pub fn commit_refusal(
-        &self,
-        state: &State,
-        member: usize,
-        by_value: ByValue,
-    ) -> Option<Reason> {
-        let m = &state.members[member];
-        let cached: ProposalList = m.cache.iter().collect();
-        let values = by_value_list(member as u8, by_value);
-        let rules = self.cfg.rules_of(member as u8);
-        rules::build_commit(&cached, &values, &m.application_states, &rules).err()
-    }
-
-    /// The adversary's commit of kind `forgery` at the group's newest epoch. It
-    /// carries only by-value proposals (its rules drop every cached proposal).
-    pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {
-        let s = state.group_states;
-        let bump = AppSync {
-            application_id: 1,
-            new_state: ADVERSARY_VALUE,
-        };
-        let unknown = AppSync {
-            application_id: self.cfg.unknown_id(),
-            new_state: ADVERSARY_VALUE,
-        };
-        let ill_formed = |defect| Some(Proposal::IllFormedGce(defect));
-        let (by_value, gce_by_value) = match forgery {
-            Forgery::AppSyncWithGce => (ByValue::new(&[bump]), Some(Proposal::Gce)),
-            Forgery::DuplicateId => (ByValue::new(&[bump, bump]), None),
-            Forgery::UnknownId => (ByValue::new(&[unknown]), None),
-            Forgery::StateMismatch => (ByValue::new(&[bump]), None),
-            Forgery::UndecodableStates => {
-                (ByValue::new(&[]), ill_formed(StatesDefect::Undecodable))
-            }
-            Forgery::RepeatedIdStates => (ByValue::new(&[]), ill_formed(StatesDefect::RepeatedId)),
-        };
-        let mut commit = Commit {
-            committer: self.cfg.members,
-            epoch: state.group_epoch,
-            by_reference: ProposalSet::default(),
-            by_value,
-            gce_by_value,
-            claimed: s,
-            forgery: Some(forgery),
-            id: 0,
-            parent: state.group_branch,
-        };
-        if forgery != Forgery::StateMismatch {
-            commit.claimed =
-                rules::r5_apply_in_order(&commit.proposals(), &s, &self.adversary_rules);
-        }
-        commit
-    }
-}
-
-/// The proposals `member` adds by value, in the order it sends them.
-fn by_value_list(member: u8, by_value: ByValue) -> ProposalList {
-    let sender = Sender::Member(member);
-    let gce = by_value.has_gce().then_some(Item {
-        sender,
-        proposal: Proposal::Gce,
-        by_value: true,
-    });
-    by_value
-        .iter()
-        .map(|a| Item {
-            sender,
-            proposal: Proposal::AppSync(a),
-            by_value: true,
-        })
-        .chain(gce)
-        .collect()
 }
 
 impl Model for AppSyncModel {
@@ -419,6 +335,13 @@ impl Model for AppSyncModel {
             };
             actions.push(Action::Inject { app_sync });
         }
+        if state.external_commits < self.cfg.external_commits && self.may_send(state) {
+            let app_sync = AppSync {
+                application_id: 1,
+                new_state: writer_value(Sender::NonMember),
+            };
+            actions.push(Action::ExternalCommit { app_sync });
+        }
         if state.forged < self.cfg.forgeries {
             for forgery in Forgery::ALL {
                 actions.push(Action::Forge { forgery });
@@ -482,6 +405,12 @@ impl Model for AppSyncModel {
                 };
                 delivery::append(&self.group_rules, &mut state, msg);
             }
+            Action::ExternalCommit { app_sync } => {
+                state.external_commits += 1;
+                let mut commit = self.external_commit(&state, app_sync);
+                commit.id = delivery::next_commit_id(&self.cfg, &mut state);
+                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
+            }
             Action::Inject { app_sync } => {
                 state.injected += 1;
                 let msg = Message::Proposal {
@@ -501,20 +430,10 @@ impl Model for AppSyncModel {
                 commit.id = delivery::next_commit_id(&self.cfg, &mut state);
                 delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
             }
-            Action::Deliver { member } => {
-                let at = state.unseen(member as usize).next()?;
+            Action::Deliver { member } | Action::DeliverAt { member, .. } => {
+                let (m, at) = action.delivery(&state)?;
                 let rules = self.cfg.rules_of(member);
-                delivery::deliver(&rules, &self.correct, &mut state, member as usize, at)
-            }
-            Action::DeliverAt { member, at } => {
-                let rules = self.cfg.rules_of(member);
-                delivery::deliver(
-                    &rules,
-                    &self.correct,
-                    &mut state,
-                    member as usize,
-                    at as usize,
-                )
+                delivery::deliver(&rules, &self.correct, &mut state, m, at)
             }
         }
         delivery::normalize(&mut state);
@@ -525,8 +444,22 @@ impl Model for AppSyncModel {
         action.to_string()
     }
 
+    fn format_step(&self, last_state: &State, action: Action) -> Option<String> {
+        self.explain_step(last_state, action)
+    }
+
+    fn as_svg(&self, path: stateright::Path<State, Action>) -> Option<String> {
+        self.path_chart(&path.into_actions())
+    }
+
     fn properties(&self) -> Vec<Property<Self>> {
-        crate::properties::for_config(&self.cfg)
+        let mut properties = crate::properties::for_config(&self.cfg);
+        if let Some(names) = &self.explorer_names {
+            for (property, name) in properties.iter_mut().zip(names) {
+                property.name = name;
+            }
+        }
+        properties
     }
 
     /// Guards already stop every action past a bound; this restates the bounds

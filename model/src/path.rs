@@ -1,18 +1,18 @@
 //! Text encoding of actions and paths, and replay, so that a counterexample
-//! can be printed, stored, and replayed by the conformance harness.
+//! can be printed, stored, and replayed by the conformance harness. A path
+//! that cannot be replayed says which step fails and what was enabled there.
 //!
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
-//! `external(app1=1)` `inject(app1=1)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
+//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
 //! `deliver(m2)` `deliver(m2,@3)` (log position 3, out of order).
 
 use crate::compact::ByValue;
-use crate::config::AppSyncConfig;
 use crate::model::{Action, AppSyncModel};
 use crate::semantics::AppSync;
-use crate::state::{Forgery, Outcome, State};
-use stateright::{Checker, HasDiscoveries, Model};
-use std::fmt::{self, Write};
+use crate::state::{Forgery, State};
+use stateright::Model;
+use std::fmt;
 use std::str::FromStr;
 
 impl fmt::Display for Forgery {
@@ -36,6 +36,7 @@ impl fmt::Display for Action {
             Action::Commit { member, by_value } => write!(f, "commit(m{member},{by_value:?})"),
             Action::External { app_sync } => write!(f, "external({app_sync})"),
             Action::Inject { app_sync } => write!(f, "inject({app_sync})"),
+            Action::ExternalCommit { app_sync } => write!(f, "external_commit({app_sync})"),
             Action::Forge { forgery } => write!(f, "forge(adv,{forgery})"),
             Action::Deliver { member } => write!(f, "deliver(m{member})"),
             Action::DeliverAt { member, at } => write!(f, "deliver(m{member},@{at})"),
@@ -101,6 +102,9 @@ fn parse(s: &str) -> Option<Action> {
         "external" => Action::External {
             app_sync: app_sync(args)?,
         },
+        "external_commit" => Action::ExternalCommit {
+            app_sync: app_sync(args)?,
+        },
         "inject" => Action::Inject {
             app_sync: app_sync(args)?,
         },
@@ -154,117 +158,82 @@ pub fn decode_path(text: &str) -> Result<Vec<Action>, ParseActionError> {
         .collect()
 }
 
-/// Why a path does not replay.
+/// Why a path does not replay: the first step the model cannot take, and
+/// what it could have taken there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplayError {
-    /// 0-based index of the first action that is not enabled.
+    /// 0-based index of the first action that cannot be taken.
     pub step: usize,
     pub action: Action,
+    /// Why not, in words.
+    pub why: &'static str,
+    /// The actions the model can take in that state (those that lead
+    /// somewhere within its bounds), in the model's order.
+    pub enabled: Vec<Action>,
 }
 
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "step {}: `{}` is not enabled", self.step, self.action)
+        write!(
+            f,
+            "step {} ({}) cannot be taken: {}; enabled there: ",
+            self.step + 1,
+            self.action,
+            self.why
+        )?;
+        if self.enabled.is_empty() {
+            return f.write_str("nothing");
+        }
+        f.write_str(&encode_path(&self.enabled))
     }
 }
 
 impl std::error::Error for ReplayError {}
 
-/// Replays a path from the initial state, checking that each action is enabled.
-/// Returns every state along the way (initial state first).
+/// The actions `model` can take in `state`: offered by its guards, built by
+/// the committer, and leading to a state within the bounds (what the
+/// checker explores).
+pub fn enabled_actions(model: &AppSyncModel, state: &State) -> Vec<Action> {
+    let mut offered = Vec::new();
+    model.actions(state, &mut offered);
+    offered.retain(|a| {
+        model
+            .next_state(state, *a)
+            .is_some_and(|next| model.within_boundary(&next))
+    });
+    offered
+}
+
+/// Replays a path from the initial state, checking that each action can be
+/// taken. Returns every state along the way (initial state first).
 pub fn replay(model: &AppSyncModel, actions: &[Action]) -> Result<Vec<State>, ReplayError> {
     let mut states = vec![model.initial_state()];
-    let mut enabled = Vec::new();
+    let mut offered = Vec::new();
     for (step, action) in actions.iter().enumerate() {
-        let last = states.last().expect("non-empty");
-        enabled.clear();
-        model.actions(last, &mut enabled);
-        let next = enabled
+        let last = states.last().expect("starts with the initial state");
+        offered.clear();
+        model.actions(last, &mut offered);
+        let next = offered
             .contains(action)
             .then(|| model.next_state(last, *action))
-            .flatten()
-            .ok_or(ReplayError {
-                step,
-                action: *action,
-            })?;
-        states.push(next);
+            .flatten();
+        let why = match &next {
+            _ if !offered.contains(action) => "the model does not offer it in this state",
+            None => "the committer refuses to build it (empty, or the send rules drop it)",
+            Some(s) if !model.within_boundary(s) => "it leads past the configuration's bounds",
+            Some(_) => "",
+        };
+        match next {
+            Some(next) if why.is_empty() => states.push(next),
+            _ => {
+                return Err(ReplayError {
+                    step,
+                    action: *action,
+                    why,
+                    enabled: enabled_actions(model, last),
+                });
+            }
+        }
     }
     Ok(states)
-}
-
-/// One line per member: `m0 e1 {app1=1,app2=0} pending last=...`.
-pub fn describe_members(model: &AppSyncModel, state: &State) -> String {
-    let mut out = String::new();
-    for (i, m) in state.members.iter().enumerate() {
-        let view = model.member_view(state, i);
-        let apps: Vec<String> = view
-            .application_states
-            .iter()
-            .map(|(id, v)| format!("app{id}={v}"))
-            .collect();
-        let last = match m.last {
-            Outcome::Nothing => "-".to_string(),
-            Outcome::AcceptedProposal => "accepted proposal".to_string(),
-            Outcome::AcceptedCommit { app_syncs, .. } => {
-                format!("applied commit ({app_syncs} AppSync)")
-            }
-            Outcome::Rejected(r) => format!("rejected {r:?}"),
-        };
-        let pending = if m.pending { " pending-commit" } else { "" };
-        let _ = write!(
-            out,
-            "m{i}: epoch {} {{{}}}{pending}; last: {last}",
-            view.epoch,
-            apps.join(",")
-        );
-        if i + 1 < state.members.len() {
-            out.push_str(" | ");
-        }
-    }
-    out
-}
-
-/// A numbered, readable trace: each action followed by the members afterwards.
-pub fn format_trace(model: &AppSyncModel, actions: &[Action]) -> Result<String, ReplayError> {
-    let states = replay(model, actions)?;
-    let mut out = String::new();
-    let _ = writeln!(out, "0. initial: {}", describe_members(model, &states[0]));
-    for (i, (action, state)) in actions.iter().zip(&states[1..]).enumerate() {
-        let _ = writeln!(
-            out,
-            "{}. {action}: {}",
-            i + 1,
-            describe_members(model, state)
-        );
-    }
-    Ok(out)
-}
-
-/// A shortest path to a discovery of `property` (a counterexample of an
-/// `always`, a witness of a `sometimes`), by stateright's BFS.
-///
-/// Stateright 0.31 overwrites a property's discovery each time a later state
-/// also satisfies it, so a plain BFS run can report a longer path than the
-/// shortest. We deepen the bound one level at a time instead: the first depth
-/// at which BFS finds anything yields a shortest path.
-pub fn shortest_discovery(
-    cfg: &AppSyncConfig,
-    property: &'static str,
-    max_len: usize,
-) -> Option<Vec<Action>> {
-    for len in 1..=max_len {
-        let checker = cfg
-            .clone()
-            .into_model()
-            .checker()
-            .finish_when(HasDiscoveries::AnyOf([property].into()))
-            // Depth d checks paths of at most d-2 actions.
-            .target_max_depth(len + 2)
-            .spawn_bfs()
-            .join();
-        if let Some(path) = checker.discovery(property) {
-            return Some(path.into_actions());
-        }
-    }
-    None
 }

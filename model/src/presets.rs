@@ -29,12 +29,15 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 8] = [
+pub static PRESETS: [Preset; 11] = [
     DEFAULT,
     ADVERSARIAL,
+    OUTSIDERS,
     CREATE_ORDER,
     UNORDERED,
     SEQUENCER,
+    RULE_PATHS,
+    DEEP,
     LARGE,
     FULL,
     RANDOM,
@@ -65,6 +68,7 @@ pub const DEFAULT: Preset = Preset {
         by_value_refusals: false,
         external_proposals: 1,
         injections: 0,
+        external_commits: 0,
         forgeries: 0,
         delivery: DeliveryPolicy::Relay,
         unknown_id: UnknownIdPolicy::Reject,
@@ -114,6 +118,24 @@ pub const CREATE_ORDER: Preset = Preset {
     },
 };
 
+/// The two ways a non-member tries to change the state: a proposal signed by
+/// a key the group does not know (refused by the signature check) and an
+/// external commit carrying an AppSync (refused by R7).
+pub const OUTSIDERS: Preset = Preset {
+    name: "outsiders",
+    purpose: "1 epoch, AppSync by value, a non-member's proposal and a non-member's \
+              external commit with an AppSync",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        max_by_value: 1,
+        external_proposals: 0,
+        injections: 1,
+        external_commits: 1,
+        ..DEFAULT.config()
+    },
+};
+
 /// Each member takes its messages in its own order: commits arrive before
 /// their proposals (and are retried), and two commits of one epoch fork the
 /// group. Small enough to replay every transition on mls-rs, which must
@@ -145,8 +167,45 @@ pub const SEQUENCER: Preset = Preset {
     },
 };
 
-/// Three members make even the smallest relay configuration exceed 10^7
-/// states; the sequencer keeps this one near a million.
+/// The committer's by-reference rule paths: cached GroupContextExtensions
+/// proposals (dropped next to an AppSync, R4), cached AppSyncs for an id
+/// without an entry (dropped, R3), two proposals in flight at once. Replayed
+/// on mls-rs by the main job so that every drop reaches real code.
+pub const RULE_PATHS: Preset = Preset {
+    name: "rule-paths",
+    purpose: "1 epoch, 2 proposals in flight, GroupContextExtensions and unknown-id \
+              proposals by reference, one AppSync by value: the committer's drops",
+    main_job: true,
+    config: || AppSyncConfig {
+        max_epoch: 1,
+        max_in_flight: 2,
+        max_by_value: 1,
+        propose_unknown_id: true,
+        gce_proposals: true,
+        external_proposals: 0,
+        ..DEFAULT.config()
+    },
+};
+
+/// The deep tier: three members in a relay, one id, two epochs (2,704,070
+/// states, 7,786,186 transitions). Too big for the main job; replayed on
+/// mls-rs with `appsync conform --preset deep --threads N` (or in shards on
+/// several machines).
+pub const DEEP: Preset = Preset {
+    name: "deep",
+    purpose: "3 members, 1 id, 2 epochs, relay, no external sender: the deep \
+              conformance tier (conform --threads, --shard)",
+    main_job: false,
+    config: || AppSyncConfig {
+        members: 3,
+        application_ids: 1,
+        external_proposals: 0,
+        ..DEFAULT.config()
+    },
+};
+
+/// Three members, two ids, two epochs and the external sender: the
+/// sequencer keeps this one near a million states.
 pub const LARGE: Preset = Preset {
     name: "large",
     purpose: "3 members, sequencer, the external sender (about 1.2 million states): \
@@ -187,6 +246,7 @@ pub const RANDOM: Preset = Preset {
         max_by_value: 2,
         external_proposals: 10,
         injections: 4,
+        external_commits: 4,
         forgeries: 8,
         delivery: DeliveryPolicy::Relay,
         ..DEFAULT.config()

@@ -30,6 +30,7 @@ pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
 pub const FORGED_ILL_FORMED_REJECTED: &str = "forged ill-formed application_states rejected";
 pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
+pub const EXTERNAL_COMMIT_REJECTED: &str = "external commit with AppSync rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
 /// Only checked when `by_value_unknown_ids` is on (see [`claims`]).
 pub const LIST_ORDER_NOT_ID_ORDER: &str = "list order differs from id order";
@@ -185,9 +186,25 @@ pub fn all() -> Vec<Claim> {
         )),
         Claim {
             property: Property::sometimes(NON_MEMBER_REJECTED, |_: &M, s: &State| {
+                rejected(s, Reason::AuthenticationFailure)
+            }),
+            excuse: |cfg| {
+                needs(cfg.injections > 0, "needs a non-member injector").or(needs(
+                    cfg.delivery != DeliveryPolicy::Unordered,
+                    "a fork's authentication failures would stand in for it",
+                ))
+            },
+        },
+        Claim {
+            property: Property::sometimes(EXTERNAL_COMMIT_REJECTED, |_: &M, s: &State| {
                 rejected(s, Reason::UnauthorizedSender)
             }),
-            excuse: |cfg| needs(cfg.injections > 0, "needs a non-member injector"),
+            excuse: |cfg| {
+                needs(
+                    cfg.external_commits > 0,
+                    "needs a non-member's external commit",
+                )
+            },
         },
         Claim {
             property: Property::sometimes(CONCURRENT_COMMITS_ONE_WINS, concurrent_commits_one_wins),
@@ -298,7 +315,7 @@ fn two_app_syncs_applied_by_all(_: &M, s: &State) -> bool {
 /// moved a member past that epoch.
 fn concurrent_commits_one_wins(_: &M, s: &State) -> bool {
     let honest = |m: &Message| match m {
-        Message::Commit(c) if c.forgery.is_none() => Some(c.epoch),
+        Message::Commit(c) if c.forgery.is_none() && !c.outsider => Some(c.epoch),
         _ => None,
     };
     s.log.iter().enumerate().any(|(i, a)| {
@@ -319,7 +336,7 @@ pub fn lost_update(s: &State) -> Option<(u8, u8)> {
         let Message::Commit(c) = msg else { continue };
         let earlier = s.log[..pos]
             .iter()
-            .any(|m| matches!(m, Message::Commit(d) if d.epoch == c.epoch && d.forgery.is_none()));
+            .any(|m| matches!(m, Message::Commit(d) if d.epoch == c.epoch && d.forgery.is_none() && !d.outsider));
         let Some(committer) = s.members.get(c.committer as usize) else {
             continue;
         };

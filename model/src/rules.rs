@@ -20,7 +20,7 @@
 
 use crate::compact::{ApplicationStates, ProposalList};
 use crate::semantics::{
-    AppSync, GcePolicy, MAX_IDS, Proposal, Reason, Rules, Sender, UnknownIdPolicy,
+    AppSync, GcePolicy, Item, MAX_IDS, Proposal, Reason, Rules, Sender, UnknownIdPolicy,
 };
 
 // ---------------------------------------------------------------------------
@@ -243,6 +243,20 @@ pub fn build_commit(
     states: &ApplicationStates,
     rules: &Rules,
 ) -> Result<ProposalList, Reason> {
+    build_commit_telling_drops(cached, by_value, states, rules, |_, _| {})
+}
+
+/// [`build_commit`], telling `dropped` each cached proposal it leaves out and
+/// the rule that drops it (the conformance harness counts rule paths with
+/// it). A second GroupContextExtensions proposal is left out untold: one
+/// per commit is RFC 9420's rule, not the draft's.
+pub fn build_commit_telling_drops(
+    cached: &ProposalList,
+    by_value: &ProposalList,
+    states: &ApplicationStates,
+    rules: &Rules,
+    mut dropped: impl FnMut(Item, Reason),
+) -> Result<ProposalList, Reason> {
     // By value: the committer's own choice, so any violation refuses the commit.
     r10_well_formed_application_states(by_value, rules)?;
     r4_no_gce_with_app_sync(by_value, rules)?;
@@ -254,15 +268,17 @@ pub fn build_commit(
     let mut taken = *by_value;
     let mut kept = ProposalList::new();
     for item in cached.as_slice() {
-        if r7_authorized_sender(item.sender, rules).is_err() {
+        if let Err(reason) = r7_authorized_sender(item.sender, rules) {
+            dropped(*item, reason);
             continue;
         }
         if let Proposal::AppSync(a) = item.proposal {
             let mut joined = taken;
             joined.push(*item);
-            if r3_known_application_id(states, &a, rules).is_err()
-                || r5_one_app_sync_per_id(&joined, rules).is_err()
-            {
+            let verdict = r3_known_application_id(states, &a, rules)
+                .and_then(|()| r5_one_app_sync_per_id(&joined, rules));
+            if let Err(reason) = verdict {
+                dropped(*item, reason);
                 continue;
             }
             taken = joined;
@@ -275,13 +291,16 @@ pub fn build_commit(
     let mut gce_kept = by_value.has_gce();
     for item in kept.as_slice() {
         if item.proposal == Proposal::Gce {
+            if gce_kept {
+                continue;
+            }
             let mut joined = taken;
             joined.push(*item);
             let alone = ProposalList::from_iter([*item]);
-            if gce_kept
-                || r4_no_gce_with_app_sync(&joined, rules).is_err()
-                || gce_keeps_application_states(&alone, states, rules).is_err()
-            {
+            let verdict = r4_no_gce_with_app_sync(&joined, rules)
+                .and_then(|()| gce_keeps_application_states(&alone, states, rules));
+            if let Err(reason) = verdict {
+                dropped(*item, reason);
                 continue;
             }
             gce_kept = true;

@@ -56,6 +56,9 @@ pub struct Commit {
     pub claimed: ApplicationStates,
     /// Set on adversary commits: which rule they break.
     pub forgery: Option<Forgery>,
+    /// A non-member's external commit: its by-value AppSyncs come from
+    /// someone outside the group (`Sender::NonMember`).
+    pub outsider: bool,
     /// Which commit this is, and the commit the committer's epoch came from
     /// (its branch). Only an unordered delivery service can fork the group,
     /// so only then are they counted; otherwise both stay 0.
@@ -66,7 +69,10 @@ pub struct Commit {
 impl Commit {
     /// The proposal list in commit order.
     pub fn proposals(&self) -> ProposalList {
-        let committer = Sender::Member(self.committer);
+        let committer = match self.outsider {
+            true => Sender::NonMember,
+            false => Sender::Member(self.committer),
+        };
         let by_value = self.by_value.iter().map(|a| Item {
             sender: committer,
             proposal: Proposal::AppSync(a),
@@ -185,7 +191,7 @@ impl Ghost {
         if list_breaks_the_draft(list, old, correct) {
             self.0 |= Ghost::INVALID_LIST_APPLIED;
         }
-        if commit.forgery.is_some() {
+        if commit.forgery.is_some() || commit.outsider {
             self.0 |= Ghost::FORGED_COMMIT_APPLIED;
         }
         let lone_gce = list.app_syncs().next().is_none()
@@ -278,8 +284,9 @@ pub(crate) fn list_breaks_the_draft(
         || strict_rewrite
 }
 
-/// The whole system.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The whole system. (`Debug` prints it in the model's words, see
+/// `display.rs`.)
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct State {
     /// Honest members, by leaf index.
     pub members: Vec<Member>,
@@ -297,6 +304,8 @@ pub struct State {
     pub external_sent: u8,
     pub external_last_epoch: Option<u8>,
     pub injected: u8,
+    /// External commits sent so far.
+    pub external_commits: u8,
     pub forged: u8,
     pub ghost: Ghost,
 }

@@ -55,9 +55,9 @@ impl Rewrite<MemberId> for Message {
             Message::Proposal { .. } => *self,
             Message::Commit(c) => Message::Commit(Commit {
                 // The adversary is not permuted: only honest members are symmetric.
-                committer: match c.forgery {
-                    None => plan.rewrite(&MemberId(c.committer)).0,
-                    Some(_) => c.committer,
+                committer: match (c.forgery, c.outsider) {
+                    (None, false) => plan.rewrite(&MemberId(c.committer)).0,
+                    _ => c.committer,
                 },
                 by_reference: c.by_reference.rewrite(plan),
                 by_value: c.by_value.map(|a| rewrite_app_sync(a, plan)),

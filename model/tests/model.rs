@@ -1,6 +1,8 @@
 //! Whole-model tests: pinned state counts, every property on the presets,
 //! open-question variants, seeded faults, and `validate` (paths and replay
 //! are in `paths.rs`).
+//!
+//! Over 400 lines because each pinned count is one short test.
 
 use appsync_model::presets::{self, PRESETS};
 use appsync_model::properties::{self, *};
@@ -100,6 +102,39 @@ const CREATE_ORDER_WITNESSES: [&str; 3] = [
     TWO_APP_SYNCS_APPLIED,
     CONCURRENT_COMMITS_ONE_WINS,
 ];
+
+const OUTSIDERS_WITNESSES: [&str; 2] = [NON_MEMBER_REJECTED, EXTERNAL_COMMIT_REJECTED];
+
+/// A non-member's proposal fails authentication; its external commit with an
+/// AppSync is refused by R7; every `always` property but the lost update
+/// (out of reach in one epoch) holds.
+#[test]
+fn outsiders_change_nothing() {
+    for (symmetry, expected) in [(false, 23_393), (true, 13_291)] {
+        let (unique, found) = check(presets::OUTSIDERS.config(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
+        for w in OUTSIDERS_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
+
+const RULE_PATHS_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
+
+/// Cached GroupContextExtensions and unknown-id proposals, two in flight:
+/// the committer drops what the rules refuse and nothing is violated.
+#[test]
+fn rule_paths_drop_and_violate_nothing() {
+    for (symmetry, expected) in [(false, 43_779), (true, 28_577)] {
+        let (unique, found) = check(presets::RULE_PATHS.config(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
+        for w in RULE_PATHS_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
 
 const UNORDERED_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
 
@@ -252,12 +287,14 @@ fn validate_reports_typed_errors() {
 }
 
 /// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 5] = [
+const MAIN_JOB: [(&str, &[&str]); 7] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
+    ("outsiders", &OUTSIDERS_WITNESSES),
     ("create-order", &CREATE_ORDER_WITNESSES),
     ("unordered", &UNORDERED_WITNESSES),
     ("sequencer", &SEQUENCER_WITNESSES),
+    ("rule-paths", &RULE_PATHS_WITNESSES),
 ];
 
 /// Together the main job's presets reach every `sometimes` witness.

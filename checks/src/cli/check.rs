@@ -1,20 +1,28 @@
-//! `appsync check`: model-check a configuration, print the property table,
-//! and (on the default configuration, or with `--conform`) run exhaustive
-//! conformance on mls-rs.
+//! `appsync check`: model-check a configuration (or the main job's
+//! presets), find the shortest counterexample and witness of each property,
+//! and (on the main job, or with `--conform`) replay every transition on
+//! mls-rs. Printing is in `report.rs` (text) and `json.rs` (`--json`).
 
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use stateright::Expectation;
 
 use appsync_model::AppSyncConfig;
-use appsync_model::presets::PRESETS;
+use appsync_model::chart::{Chart, Highlight, render};
+use appsync_model::display::preset_name;
+use appsync_model::presets::{self, PRESETS, Preset};
 
 use super::config::ConfigArgs;
-use crate::conformance::{ConformanceError, exhaustive, honest_rules};
-use crate::modelcheck::{self, CheckOptions, CheckReport, Verdict, kind};
+use super::flags::config_flags;
+use super::progress::{bar, spinner};
+use super::run::Run;
+use crate::conformance::coverage::Coverage;
+use crate::conformance::{exhaustive, honest_rules};
+use crate::modelcheck::{self, CheckOptions, PropertyResult, Verdict};
 
 /// Flags of `appsync check`.
 #[derive(Debug, Args)]
@@ -22,153 +30,143 @@ pub struct CheckArgs {
     /// The configuration.
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Checker threads.
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
+    /// Checker threads (at least 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: u16,
     /// Symmetry reduction over member ids (depth-first search).
     #[arg(long)]
     pub symmetry: bool,
-    /// Breadth-first search: shortest counterexamples, more memory.
+    /// Breadth-first search in the checker (reported paths are shortest
+    /// either way: a breadth-first pass finds them after the check).
     #[arg(long, conflicts_with = "symmetry")]
     pub bfs: bool,
-    /// Print the result as JSON.
+    /// Print the result as JSON (schema: docs/check-output.schema.json).
     #[arg(long)]
     pub json: bool,
     /// Also replay every transition on mls-rs (on by default for the
-    /// default configuration).
+    /// main job).
     #[arg(long)]
     pub conform: bool,
-    /// Skip conformance, even on the default configuration.
+    /// Skip conformance, even on the main job.
     #[arg(long, conflicts_with = "conform")]
     pub no_conform: bool,
-    /// Print every counterexample and witness path in full.
+    /// Print every witness path in full too (counterexamples always are).
     #[arg(long)]
     pub traces: bool,
+    /// Write a message-sequence chart (SVG) of every counterexample and
+    /// witness into this folder, one file per run and property.
+    #[arg(long, value_name = "DIR")]
+    pub svg: Option<PathBuf>,
 }
 
-pub(crate) fn spinner(json: bool, what: &'static str) -> ProgressBar {
-    if json {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_message(what);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
+/// A property name as a file name: `no lost update` gives `no-lost-update`.
+fn slug(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.join("-")
 }
 
-/// Prints the property table and the counts.
-pub fn print_report(report: &CheckReport, traces: bool, replay_flags: &str) {
-    println!("{:<44} {:<10} result", "property", "kind");
-    for p in &report.properties {
-        let steps = p.steps.map(|s| format!(" ({s} steps)")).unwrap_or_default();
-        let result = match &p.verdict {
-            Verdict::Holds => "holds".to_string(),
-            Verdict::ExpectedViolation { why } => format!("violated, as expected{steps}: {why}"),
-            Verdict::Violated => format!("VIOLATED{steps}"),
-            Verdict::WitnessFound => format!("witness found{steps}"),
-            Verdict::WitnessMissing => "WITNESS MISSING".to_string(),
-            Verdict::NotApplicable { why } => format!("not applicable ({why})"),
+/// Writes one chart per discovered property of `run` into `dir`.
+fn write_charts(run: &mut Run, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let model = run.report.config.clone().into_model();
+    for p in &run.report.properties {
+        let (Some(actions), Some(note)) = (&p.actions, &p.explanation) else {
+            continue;
         };
-        println!("{:<44} {:<10} {result}", p.name, kind(&p.expectation));
+        let bad = p.expectation != Expectation::Sometimes;
+        let (word, what) = if bad {
+            ("violates", "counterexample")
+        } else {
+            ("witnesses", "witness")
+        };
+        let chart = Chart {
+            title: format!("{} ({}): {what}, {} steps", p.name, run.name, actions.len()),
+            model: &model,
+            actions,
+            highlight: Some(Highlight {
+                step: actions.len(),
+                label: format!("{word}: {}", p.name),
+                note: note.clone(),
+                bad,
+            }),
+        };
+        let svg = render(&chart).map_err(std::io::Error::other)?;
+        let file = dir.join(format!("{}-{}.svg", run.name, slug(p.name)));
+        std::fs::write(&file, svg)?;
+        run.charts.push((p.name, file));
     }
-    println!(
-        "unique states {}, total {}, max depth {}, {:.2} s, {:.0} states/s",
-        report.unique_states,
-        report.total_states,
-        report.max_depth,
-        report.elapsed.as_secs_f64(),
-        report.states_per_second()
-    );
-    for p in &report.properties {
-        let show = traces
-            || matches!(
-                p.verdict,
-                Verdict::Violated | Verdict::ExpectedViolation { .. }
-            );
-        if let (true, Some(trace), Some(path)) = (show, &p.trace, &p.path) {
-            println!("\n{} ({}):\n{trace}", p.name, kind(&p.expectation));
-            println!("replay: appsync replay {replay_flags}'{path}'");
-        }
-    }
+    Ok(())
 }
 
-/// One configuration's model check and (optional) conformance run.
-struct Run {
-    name: String,
-    /// Flags that select this configuration for `appsync replay`.
-    replay_flags: String,
-    report: CheckReport,
-    conformance: Option<Result<exhaustive::ExhaustiveReport, ConformanceError>>,
-}
-
-fn run_one(name: &str, cfg: &AppSyncConfig, args: &CheckArgs, conform: bool) -> Run {
+fn run_one(
+    preset: Option<&'static Preset>,
+    cfg: &AppSyncConfig,
+    args: &CheckArgs,
+    conform: bool,
+) -> Run {
+    let name = preset_name(cfg).unwrap_or("custom").to_string();
     let options = CheckOptions {
-        threads: args.threads,
+        threads: usize::from(args.threads),
         symmetry: args.symmetry,
         bfs: args.bfs,
     };
-    let bar = spinner(args.json, "model checking");
+    let spin = spinner(args.json, format!("{name}: model checking"));
+    let start = std::time::Instant::now();
     let report = modelcheck::check(cfg, options, |states| {
-        bar.set_message(format!("{name}: model checking, {states} unique states"));
+        let rate = states as f64 / start.elapsed().as_secs_f64().max(1e-3);
+        spin.set_message(format!(
+            "{name}: model checking, {states} unique states, {rate:.0} states/s"
+        ));
     });
-    bar.finish_and_clear();
+    spin.finish_and_clear();
     let conformance = conform.then(|| {
-        let bar = spinner(args.json, "conformance");
-        let result = exhaustive::run(cfg, &honest_rules(), |r| {
-            if r.transitions % 1000 == 0 {
-                bar.set_message(format!(
-                    "{name}: conformance, {} transitions replayed on mls-rs",
-                    r.transitions
-                ));
+        let total = report
+            .transitions()
+            .unwrap_or_else(|| modelcheck::count_transitions(cfg));
+        let progress = bar(
+            args.json,
+            total as u64,
+            format!("{name}: replaying on mls-rs"),
+            "transitions",
+        );
+        let result = exhaustive::run(cfg, &honest_rules(), |done| {
+            if done % 256 == 0 {
+                progress.set_length(progress.length().unwrap_or(0).max(done as u64));
+                progress.set_position(done as u64);
             }
         });
-        bar.finish_and_clear();
+        progress.finish_and_clear();
         result
     });
     Run {
-        name: name.to_string(),
-        replay_flags: match name {
-            "configuration" => "<the same configuration flags> ".into(),
-            preset => format!("--preset {preset} "),
-        },
+        flags: config_flags(preset, cfg),
+        name,
         report,
         conformance,
+        charts: Vec::new(),
     }
 }
 
-fn print_run(run: &Run, traces: bool) {
-    println!("== {}: {}", run.name, run.report.config);
-    print_report(&run.report, traces, &run.replay_flags);
-    match &run.conformance {
-        None => {}
-        Some(Ok(r)) => println!("\nconformance: {r}"),
-        Some(Err(e)) => println!("\nconformance FAILED:\n{e}"),
-    }
-    println!();
-}
-
-fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
-    let conformance = match &run.conformance {
-        None => serde_json::Value::Null,
-        Some(Ok(r)) => serde_json::json!({
-            "states": r.states,
-            "transitions": r.transitions,
-            "terminal_paths": r.terminal_paths,
-            "max_depth": r.max_depth,
-            "seconds": r.elapsed.as_secs_f64(),
-            "transitions_per_second": r.transitions_per_second(),
-        }),
-        Some(Err(e)) => serde_json::json!({ "error": e.to_string() }),
+/// Sometimes-properties no run reached. On the main job, every witness must
+/// be reached by one of the presets; on one configuration, only a witness
+/// the configuration could reach counts (a not-applicable one does not).
+fn unreached(runs: &[Run], main_job: bool) -> Vec<&'static str> {
+    let results = || runs.iter().flat_map(|r| r.report.properties.iter());
+    let found = |name: &str| {
+        results().any(|p: &PropertyResult| p.name == name && p.verdict == Verdict::WitnessFound)
     };
-    let mut value = serde_json::to_value(&run.report)?;
-    value["name"] = serde_json::json!(run.name);
-    value["states_per_second"] = serde_json::json!(run.report.states_per_second());
-    value["conformance"] = conformance;
-    Ok(value)
+    results()
+        .filter(|p| p.expectation == Expectation::Sometimes)
+        .filter(|p| main_job || p.verdict == Verdict::WitnessMissing)
+        .map(|p| p.name)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|name| !found(name))
+        .collect()
 }
 
 /// Runs `appsync check`. With no flags it checks the main job's presets (the
@@ -177,72 +175,97 @@ fn run_json(run: &Run) -> Result<serde_json::Value, serde_json::Error> {
 /// transition of each on mls-rs.
 pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let main_job = args.config.is_empty();
-    let configs: Vec<(String, AppSyncConfig)> = if main_job {
+    let configs: Vec<(Option<&'static Preset>, AppSyncConfig)> = if main_job {
         PRESETS
             .iter()
             .filter(|p| p.main_job)
-            .map(|p| (p.name.to_string(), p.config()))
+            .map(|p| (Some(p), p.config()))
             .collect()
     } else {
-        vec![("configuration".into(), args.config.config())]
+        let cfg = args.config.config();
+        let base = args
+            .config
+            .preset
+            .or_else(|| preset_name(&cfg).and_then(presets::find));
+        vec![(base, cfg)]
     };
     for (_, cfg) in &configs {
         super::config::validate(cfg)?;
     }
     let conform = args.conform || (main_job && !args.no_conform);
-    let runs: Vec<Run> = configs
+    let mut runs: Vec<Run> = configs
         .iter()
-        .map(|(name, cfg)| run_one(name, cfg, &args, conform))
+        .map(|(preset, cfg)| run_one(*preset, cfg, &args, conform))
         .collect();
-
-    let mut failed = runs
-        .iter()
-        .any(|r| r.report.failed() || matches!(r.conformance, Some(Err(_))));
-    // Every witness must be reached by at least one configuration run.
-    let unreached: Vec<&str> = runs
-        .iter()
-        .flat_map(|r| r.report.properties.iter())
-        .filter(|p| p.expectation == Expectation::Sometimes)
-        .map(|p| p.name)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter(|name| {
-            !runs.iter().any(|r| {
-                r.report
-                    .properties
-                    .iter()
-                    .any(|p| p.name == *name && p.verdict == Verdict::WitnessFound)
-            })
-        })
-        .collect();
-    if main_job && !unreached.is_empty() {
-        failed = true;
+    if let Some(dir) = &args.svg {
+        for run in &mut runs {
+            write_charts(run, dir)
+                .map_err(|e| format!("cannot write charts into {}: {e}", dir.display()))?;
+        }
     }
-
+    let unreached = unreached(&runs, main_job);
+    // The rule paths every conformance run took, together; the main job
+    // must take every required one.
+    let mut coverage = Coverage::default();
+    for run in &runs {
+        if let Some(Ok(report)) = &run.conformance {
+            coverage.merge(&report.coverage);
+        }
+    }
+    let coverage = conform.then_some(coverage);
+    let unreached_paths = match (&coverage, main_job) {
+        (Some(coverage), true) => coverage.unreached(),
+        _ => Vec::new(),
+    };
+    let failed = !unreached.is_empty()
+        || !unreached_paths.is_empty()
+        || runs
+            .iter()
+            .any(|r| r.report.failed() || matches!(r.conformance, Some(Err(_))));
+    let mut out = std::io::stdout().lock();
     if args.json {
-        let values = runs.iter().map(run_json).collect::<Result<Vec<_>, _>>()?;
-        let out = serde_json::json!({ "runs": values, "unreached_witnesses": unreached, "failed": failed });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        let value = super::json::output(&runs, &unreached, coverage.as_ref(), failed);
+        serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+        writeln!(out)?;
     } else {
         for run in &runs {
-            print_run(run, args.traces);
+            super::report::print_run(&mut out, run, args.traces)?;
         }
-        if main_job {
-            if unreached.is_empty() {
-                println!("every sometimes witness was reached");
-            } else {
-                println!("witnesses not reached by any configuration run: {unreached:?}");
-            }
+        if let Some(coverage) = &coverage {
+            super::report::print_coverage(&mut out, coverage)?;
         }
-        println!(
+        if !unreached_paths.is_empty() {
+            let names: Vec<String> = unreached_paths
+                .iter()
+                .map(|(rule, path)| format!("{rule} {}", path.describe()))
+                .collect();
+            writeln!(
+                out,
+                "rule paths not replayed by any configuration run: {}",
+                names.join("; ")
+            )?;
+        }
+        if main_job && unreached.is_empty() {
+            writeln!(out, "every sometimes witness was reached")?;
+        }
+        if !unreached.is_empty() {
+            writeln!(
+                out,
+                "witnesses not reached by any configuration run: {}",
+                unreached.join(", ")
+            )?;
+        }
+        writeln!(
+            out,
             "{}",
             if failed {
                 "FAILED"
             } else {
                 "all checks passed"
             }
-        );
+        )?;
     }
+    out.flush()?;
     Ok(if failed {
         ExitCode::FAILURE
     } else {

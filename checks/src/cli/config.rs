@@ -75,8 +75,8 @@ pub struct ConfigArgs {
     /// Largest epoch.
     #[arg(long)]
     pub max_epoch: Option<u8>,
-    /// Proposals in flight at most.
-    #[arg(long)]
+    /// Proposals in flight at most (at least 1).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..))]
     pub in_flight: Option<u8>,
     /// AppSyncs by value per honest commit at most (0 to 2).
     #[arg(long)]
@@ -90,6 +90,13 @@ pub struct ConfigArgs {
     /// Adversary forgeries at most (0: no adversary).
     #[arg(long)]
     pub forgeries: Option<u8>,
+    /// External commits with an AppSync by a non-member (0: none).
+    #[arg(long)]
+    pub external_commits: Option<u8>,
+    /// Also offer by-value lists the committer must refuse (checked against
+    /// the real committer's refusal).
+    #[arg(long)]
+    pub refusals: bool,
     /// Members may propose the unknown id too.
     #[arg(long)]
     pub propose_unknown_id: bool,
@@ -133,6 +140,8 @@ impl ConfigArgs {
         set(&mut cfg.max_by_value, self.by_value);
         set(&mut cfg.external_proposals, self.external);
         set(&mut cfg.injections, self.injections);
+        set(&mut cfg.external_commits, self.external_commits);
+        cfg.by_value_refusals |= self.refusals;
         set(&mut cfg.forgeries, self.forgeries);
         cfg.propose_unknown_id |= self.propose_unknown_id;
         cfg.gce_proposals |= self.gce_proposals;

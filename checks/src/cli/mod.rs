@@ -1,10 +1,21 @@
-//! The `appsync` command line: argument types and dispatch.
+//! The `appsync` command line: argument types and dispatch. Exit codes: 0
+//! when every check held, 1 when one failed (a violation, a missing
+//! witness, a divergence between mls-rs and the model), 2 when the command
+//! could not run as asked (bad flags or input, a path the model cannot
+//! take, a busy port, closed output); errors are one line on standard
+//! error.
 
 pub mod check;
 pub mod config;
 pub mod conform;
 pub mod explore;
+pub mod flags;
+mod json;
+mod progress;
 pub mod replay;
+mod report;
+mod run;
+pub mod shard;
 pub mod vectors;
 
 use std::process::ExitCode;
@@ -33,6 +44,8 @@ pub enum Command {
     Explore(explore::ExploreArgs),
     /// Replay one model path on mls-rs, step by step, with both views.
     Replay(replay::ReplayArgs),
+    /// Combine the shard reports of `conform --shard K/N --json` runs.
+    Merge(shard::MergeArgs),
     /// Test vectors: RFC 9420 passive-client files and AppSync vectors.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -45,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Conform(args) => conform::run(args),
         Command::Explore(args) => explore::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Merge(args) => shard::run(args),
         Command::Vectors(command) => vectors::run(command),
     }
 }

@@ -1,5 +1,6 @@
 //! `appsync vectors ...`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -7,7 +8,11 @@ use clap::Subcommand;
 use mls_rs::CipherSuite;
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
+use crate::vectors::app_data_codec::{self, AppDataCodecVectors};
+use crate::vectors::app_data_generate;
+use crate::vectors::app_data_processing::{self, AppDataProcessingVectors};
 use crate::vectors::codec::{self, CodecVectors};
+use crate::vectors::openmls_runner;
 use crate::vectors::processing::{self, GENERATED_SUITES, ProcessingCase};
 use crate::vectors::rfc9420::{self, Provider};
 use crate::vectors::{VectorError, read_json, write_json};
@@ -32,12 +37,16 @@ pub enum VectorsCommand {
         #[arg(long, default_value = "vectors")]
         out: PathBuf,
     },
-    /// Check AppSync vector files (codec or processing) against this
-    /// implementation.
+    /// Check vector files (AppSync or AppDataUpdate, codec or processing;
+    /// told apart by their shape) against this implementation.
     Verify {
         /// The vector files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Run AppDataUpdate files through OpenMLS instead, and print per
+        /// case whether it agrees.
+        #[arg(long)]
+        openmls: bool,
     },
 }
 
@@ -45,18 +54,23 @@ pub enum VectorsCommand {
 pub const CODEC_FILE: &str = "appsync-codec.json";
 /// See [`CODEC_FILE`].
 pub const PROCESSING_FILE: &str = "appsync-processing.json";
+/// File names of the AppDataUpdate vectors.
+pub const APP_DATA_CODEC_FILE: &str = "app-data-update-codec.json";
+/// See [`APP_DATA_CODEC_FILE`].
+pub const APP_DATA_PROCESSING_FILE: &str = "app-data-update-processing.json";
 
 /// Runs a vectors command.
 pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut stdout = std::io::stdout().lock();
     match command {
         VectorsCommand::Rfc9420 { files, provider } => {
             let mut ok = true;
             for file in files {
                 let report = rfc9420::run_file(&file, provider)?;
-                println!("{} ({})", file.display(), provider.name());
-                print!("{}", report.table());
+                writeln!(stdout, "{} ({})", file.display(), provider.name())?;
+                write!(stdout, "{}", report.table())?;
                 for (index, error) in &report.failures {
-                    println!("  FAILED case {index}: {error}");
+                    writeln!(stdout, "  FAILED case {index}: {error}")?;
                 }
                 ok &= report.failures.is_empty();
             }
@@ -75,14 +89,22 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
                 .map(|&s| processing::generate_case(CipherSuite::from(s)))
                 .collect::<Result<Vec<_>, _>>()?;
             write_json(&out.join(PROCESSING_FILE), &cases)?;
-            println!(
-                "wrote {} and {}",
-                out.join(CODEC_FILE).display(),
-                out.join(PROCESSING_FILE).display()
-            );
+            write_json(&out.join(APP_DATA_CODEC_FILE), &app_data_codec::generate()?)?;
+            write_json(
+                &out.join(APP_DATA_PROCESSING_FILE),
+                &app_data_generate::generate()?,
+            )?;
+            let files = [
+                CODEC_FILE,
+                PROCESSING_FILE,
+                APP_DATA_CODEC_FILE,
+                APP_DATA_PROCESSING_FILE,
+            ]
+            .map(|name| out.join(name));
+            writeln!(stdout, "wrote {}", out.display())?;
             let mut ok = true;
-            for file in [out.join(CODEC_FILE), out.join(PROCESSING_FILE)] {
-                ok &= verify_file(&file)?;
+            for file in files {
+                ok &= verify_file(&mut stdout, &file)?;
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -90,10 +112,13 @@ pub fn run(command: VectorsCommand) -> Result<ExitCode, Box<dyn std::error::Erro
                 ExitCode::FAILURE
             })
         }
-        VectorsCommand::Verify { files } => {
+        VectorsCommand::Verify { files, openmls } => {
             let mut ok = true;
             for file in files {
-                ok &= verify_file(&file)?;
+                ok &= match openmls {
+                    true => openmls_file(&mut stdout, &file)?,
+                    false => verify_file(&mut stdout, &file)?,
+                };
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -111,12 +136,39 @@ pub enum Verified {
     Codec(codec::CodecCounts),
     /// A processing file: per case, its suite and the outcome.
     Processing(Vec<(u16, Result<usize, VectorError>)>),
+    /// An AppDataUpdate codec file.
+    AppDataCodec(app_data_codec::AppDataCodecCounts),
+    /// An AppDataUpdate processing file: per case, its suite, scenario and
+    /// the outcome (epochs passed).
+    AppDataProcessing(Vec<(u16, String, Result<usize, VectorError>)>),
 }
 
-/// Checks one AppSync vector file, telling codec from processing files by
-/// their shape.
+/// Checks one vector file, telling the four kinds apart by their shape: an
+/// array (AppSync processing), an object with `cases` (AppDataUpdate
+/// processing), with `component_data` (AppDataUpdate codec), or else
+/// AppSync codec.
 pub fn verify(path: &Path) -> Result<Verified, VectorError> {
     let value: serde_json::Value = read_json(path)?;
+    if value.get("cases").is_some() {
+        let file: AppDataProcessingVectors = serde_json::from_value(value)?;
+        return Ok(Verified::AppDataProcessing(
+            file.cases
+                .iter()
+                .map(|case| {
+                    let outcome = app_data_processing::verify_case(
+                        &file.components,
+                        case,
+                        RustCryptoProvider::default(),
+                    );
+                    (case.cipher_suite, case.description.clone(), outcome)
+                })
+                .collect(),
+        ));
+    }
+    if value.get("component_data").is_some() {
+        let vectors: AppDataCodecVectors = serde_json::from_value(value)?;
+        return Ok(Verified::AppDataCodec(app_data_codec::verify(&vectors)?));
+    }
     if value.is_array() {
         let cases: Vec<ProcessingCase> = serde_json::from_value(value)?;
         Ok(Verified::Processing(
@@ -135,28 +187,54 @@ pub fn verify(path: &Path) -> Result<Verified, VectorError> {
     }
 }
 
-fn verify_file(path: &Path) -> Result<bool, VectorError> {
-    println!("{}", path.display());
+fn verify_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    writeln!(stdout, "{}", path.display())?;
     match verify(path)? {
-        Verified::Codec(counts) => {
-            println!(
-                "  codec: {} values encode and decode exactly, {} invalid encodings refused",
-                counts.values, counts.invalid
-            );
+        Verified::AppDataCodec(app_data_codec::AppDataCodecCounts { values, invalid })
+        | Verified::Codec(codec::CodecCounts { values, invalid }) => {
+            writeln!(
+                stdout,
+                "  codec: {values} values encode and decode exactly, {invalid} invalid encodings refused"
+            )?;
             Ok(true)
+        }
+        Verified::AppDataProcessing(cases) => {
+            let mut ok = true;
+            for (suite, scenario, outcome) in cases {
+                match outcome {
+                    Ok(epochs) => writeln!(
+                        stdout,
+                        "  suite {suite}, {scenario}: passed ({epochs} epochs)"
+                    )?,
+                    Err(error) => {
+                        ok = false;
+                        writeln!(stdout, "  suite {suite}, {scenario}: FAILED: {error}")?;
+                    }
+                }
+            }
+            Ok(ok)
         }
         Verified::Processing(cases) => {
             let mut ok = true;
             for (suite, outcome) in cases {
                 match outcome {
-                    Ok(epochs) => println!("  suite {suite}: passed ({epochs} epochs)"),
+                    Ok(epochs) => writeln!(stdout, "  suite {suite}: passed ({epochs} epochs)")?,
                     Err(error) => {
                         ok = false;
-                        println!("  suite {suite}: FAILED: {error}");
+                        writeln!(stdout, "  suite {suite}: FAILED: {error}")?;
                     }
                 }
             }
             Ok(ok)
         }
     }
+}
+
+/// Runs one AppDataUpdate file through OpenMLS and prints its verdicts;
+/// true when OpenMLS agrees on every case.
+fn openmls_file(stdout: &mut impl Write, path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    writeln!(stdout, "{} (OpenMLS)", path.display())?;
+    let report = openmls_runner::run_file(path)?;
+    write!(stdout, "{}", report.table())?;
+    Ok(report.all_agree())
 }

@@ -12,16 +12,17 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::time::{Duration, Instant};
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, State};
+use appsync_model::{Action, AppSyncConfig, AppSyncModel, Reason, State};
 use stateright::Model;
 
+use super::coverage::Coverage;
 use super::step::{ConformanceError, Divergence, Move, compare_at, enabled, step_and_compare};
 use super::view::{Difference, reason_class};
 use super::world::{RealWorld, RulesFactory, WorldError};
 use mls_appsync::{app_sync_error, app_sync_reason};
 
 /// What an exhaustive run covered.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExhaustiveReport {
     /// Unique model states reached (each compared with a real world).
     pub states: usize,
@@ -34,6 +35,8 @@ pub struct ExhaustiveReport {
     pub refusals: usize,
     /// Longest path, in actions.
     pub max_depth: usize,
+    /// The rule paths the replay took (see `coverage.rs`).
+    pub coverage: Coverage,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -61,19 +64,20 @@ impl std::fmt::Display for ExhaustiveReport {
     }
 }
 
-type Fingerprint = u64;
+pub(crate) type Fingerprint = u64;
 
-fn fingerprint(state: &State) -> Fingerprint {
+/// A model state's hash: what the replays remember of a state they have seen.
+pub(crate) fn fingerprint(state: &State) -> Fingerprint {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(state)
 }
 
 /// Replays every transition of `cfg`'s model on real groups whose honest
 /// members use `rules`. `progress` is called after each transition with the
-/// running totals.
+/// number replayed so far.
 pub fn run(
     cfg: &AppSyncConfig,
     rules: &RulesFactory,
-    mut progress: impl FnMut(&ExhaustiveReport),
+    mut progress: impl FnMut(usize),
 ) -> Result<ExhaustiveReport, ConformanceError> {
     let start = Instant::now();
     let model = cfg.clone().into_model();
@@ -84,42 +88,85 @@ pub fn run(
 
     let mut seen: HashSet<Fingerprint> = HashSet::from([fingerprint(&initial)]);
     let mut stack: Vec<(State, RealWorld, Vec<Action>)> = vec![(initial, world, Vec::new())];
-    let mut actions = Vec::new();
     while let Some((state, world, path)) = stack.pop() {
         report.states += 1;
         report.max_depth = report.max_depth.max(path.len());
-        actions.clear();
-        model.actions(&state, &mut actions);
-        let mut successors = 0;
-        for action in actions.drain(..) {
-            let mut next_path = path.clone();
-            next_path.push(action);
-            let next = match enabled(&model, &state, &action) {
-                Move::To(next) => next,
-                Move::Refused => {
-                    if refuse(&model, &state, &action, &world, &next_path)? {
-                        report.refusals += 1;
-                    }
-                    continue;
+        let mut transitions = report.transitions;
+        let tally = replay_out_of(
+            &model,
+            &state,
+            &world,
+            &path,
+            &mut report.coverage,
+            |action, next, next_world| {
+                transitions += 1;
+                progress(transitions);
+                if seen.insert(fingerprint(&next)) {
+                    let mut next_path = path.clone();
+                    next_path.push(action);
+                    stack.push((next, next_world, next_path));
                 }
-                Move::Disabled => continue,
-            };
-            successors += 1;
-            let mut next_world = world.clone();
-            step_and_compare(&model, &state, &action, &next, &mut next_world, &next_path)?;
-            report.transitions += 1;
-            report.elapsed = start.elapsed();
-            progress(&report);
-            if seen.insert(fingerprint(&next)) {
-                stack.push((next, next_world, next_path));
-            }
-        }
-        if successors == 0 {
+            },
+        )?;
+        report.transitions = transitions;
+        report.refusals += tally.refusals;
+        if tally.successors == 0 {
             report.terminal_paths += 1;
         }
     }
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// What replaying the transitions out of one state counted.
+pub(crate) struct Tally {
+    /// Transitions replayed (successors inside the bounds).
+    pub successors: usize,
+    /// Commits the model refuses, checked to be refused by mls-rs.
+    pub refusals: usize,
+}
+
+/// Replays every transition out of `state`, which `path` reached and whose
+/// real groups are `world`: each action the model takes is played on a
+/// clone of `world` and compared, each commit it refuses is checked to be
+/// refused. `each(action, next, next_world)` receives every successor; the
+/// rule paths go into `coverage`. The one loop of the exhaustive replay,
+/// whole (`run`) or in parts (`partitioned.rs`).
+pub(crate) fn replay_out_of(
+    model: &AppSyncModel,
+    state: &State,
+    world: &RealWorld,
+    path: &[Action],
+    coverage: &mut Coverage,
+    mut each: impl FnMut(Action, State, RealWorld),
+) -> Result<Tally, ConformanceError> {
+    let mut tally = Tally {
+        successors: 0,
+        refusals: 0,
+    };
+    let mut actions = Vec::new();
+    model.actions(state, &mut actions);
+    for action in actions {
+        let mut next_path = path.to_vec();
+        next_path.push(action);
+        let next = match enabled(model, state, &action) {
+            Move::To(next) => next,
+            Move::Refused => {
+                if let Some(reason) = refuse(model, state, &action, world, &next_path)? {
+                    tally.refusals += 1;
+                    coverage.record_refusal(reason);
+                }
+                continue;
+            }
+            Move::Disabled => continue,
+        };
+        tally.successors += 1;
+        let mut next_world = world.clone();
+        step_and_compare(model, state, &action, &next, &mut next_world, &next_path)?;
+        coverage.record_step(model, state, &action, &next);
+        each(action, next, next_world);
+    }
+    Ok(tally)
 }
 
 /// The model refuses `action` (only commits can be refused: the send rules
@@ -132,18 +179,17 @@ fn refuse(
     action: &Action,
     world: &RealWorld,
     path: &[Action],
-) -> Result<bool, ConformanceError> {
+) -> Result<Option<Reason>, ConformanceError> {
     let Action::Commit { member, by_value } = action else {
-        return Ok(false);
+        return Ok(None);
     };
     if by_value.is_empty() {
         // An empty commit is a modelling choice, not a rule: mls-rs would
         // build one (with a path). Nothing to compare.
-        return Ok(false);
+        return Ok(None);
     }
-    let expected = model
-        .commit_refusal(state, *member as usize, *by_value)
-        .map(reason_class);
+    let refusal = model.commit_refusal(state, *member as usize, *by_value);
+    let expected = refusal.map(reason_class);
     let mut probe = world.clone();
     let built = probe.commit(&model.cfg, *member as usize, *by_value);
     match built {
@@ -156,7 +202,7 @@ fn refuse(
                 return Err(Divergence::new(path, Difference::Step { detail }).into());
             }
             compare_at(model, state, &probe, path)?;
-            Ok(true)
+            Ok(refusal)
         }
         Ok(_) => {
             let detail = format!(

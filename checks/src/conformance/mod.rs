@@ -18,9 +18,12 @@
 //!   to a minimal failing trace.
 //! * [`replay`]: one path, step by step, with both views.
 
+pub mod coverage;
 pub mod exhaustive;
+pub mod partitioned;
 pub mod random;
 pub mod replay;
+pub mod sampled;
 pub mod step;
 pub mod view;
 pub mod world;

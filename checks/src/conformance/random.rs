@@ -136,8 +136,9 @@ pub struct RandomReport {
 }
 
 /// Replays `traces` random traces of `min_steps..=max_steps` steps of `cfg`
-/// on real groups. On a disagreement, proptest shrinks the trace and the
-/// error carries the minimal one.
+/// on real groups, calling `progress` with the number of traces started so
+/// far (shrinking a failure counts no further). On a disagreement, proptest
+/// shrinks the trace and the error carries the minimal one.
 pub fn run(
     cfg: &AppSyncConfig,
     rules: &RulesFactory,
@@ -145,6 +146,7 @@ pub fn run(
     min_steps: usize,
     max_steps: usize,
     seed: Option<u64>,
+    progress: &dyn Fn(u32),
 ) -> Result<RandomReport, ConformanceError> {
     super::world::supported(cfg)?;
     CONTEXT.with(|c| {
@@ -172,7 +174,10 @@ pub fn run(
     // the final report.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    let started = std::cell::Cell::new(0u32);
     let result = runner.run(&strategy, |(initial, transitions, seen)| {
+        started.set(started.get().saturating_add(1).min(traces));
+        progress(started.get());
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             RealMachine::test_sequential(config.clone(), initial, transitions, seen)
         }));

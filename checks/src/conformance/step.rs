@@ -4,7 +4,9 @@
 //! here, so an enabled action and a divergence mean the same thing whichever
 //! search met them.
 
-use appsync_model::{Action, AppSyncModel, State, encode_path};
+use appsync_model::{
+    Action, AppSync as ModelAppSync, AppSyncModel, Message, Proposal, Sender, State,
+};
 use stateright::Model;
 
 use super::view::{Difference, compare};
@@ -41,12 +43,9 @@ impl std::fmt::Display for Divergence {
         for (i, action) in self.path.iter().enumerate() {
             writeln!(f, "  {:>3}. {action}", i + 1)?;
         }
-        writeln!(f, "  {}", self.difference)?;
-        write!(
-            f,
-            "  replay with: appsync replay [the same configuration flags] '{}'",
-            encode_path(&self.path)
-        )
+        // The command that replays it needs the configuration's flags,
+        // which only the command line knows: it prints that line.
+        write!(f, "  {}", self.difference)
     }
 }
 
@@ -130,5 +129,75 @@ pub(crate) fn step_and_compare(
         }
         Err(other) => return Err(other.into()),
     }
-    Ok(compare_at(model, after, world, path)?)
+    compare_at(model, after, world, path)?;
+    Ok(compare_carried(before, action, after, world, path)?)
+}
+
+/// After a delivery that applied a commit, the AppSyncs the real member
+/// applied must be the model commit's, in the same order, from the same
+/// senders, each by value or by reference as in the model: the view alone
+/// would only see their effect.
+fn compare_carried(
+    before: &State,
+    action: &Action,
+    after: &State,
+    world: &RealWorld,
+    path: &[Action],
+) -> Result<(), Divergence> {
+    let Some((m, at)) = action.delivery(before) else {
+        return Ok(());
+    };
+    let (Some(Message::Commit(commit)), true) = (
+        before.log.get(at),
+        after.members[m].epoch > before.members[m].epoch,
+    ) else {
+        return Ok(());
+    };
+    let expected: Vec<String> = commit
+        .proposals()
+        .as_slice()
+        .iter()
+        .filter_map(|item| match item.proposal {
+            Proposal::AppSync(a) => Some(carried_text(item.sender, a, item.by_value)),
+            _ => None,
+        })
+        .collect();
+    let actual: Vec<String> = world.last_carried[m]
+        .iter()
+        .flatten()
+        .map(|c| {
+            let sender = match c.sender {
+                mls_rs::group::Sender::Member(leaf) => Sender::Member(leaf as u8),
+                mls_rs::group::Sender::External(_) => Sender::External,
+                _ => Sender::NonMember,
+            };
+            let app_sync = ModelAppSync {
+                application_id: c.app_sync.application_id() as u8,
+                new_state: c.app_sync.new_state().first().copied().unwrap_or(u8::MAX),
+            };
+            carried_text(sender, app_sync, !c.by_reference)
+        })
+        .collect();
+    if expected == actual {
+        return Ok(());
+    }
+    Err(Divergence::new(
+        path,
+        Difference::Carried {
+            member: m,
+            model: expected,
+            real: actual,
+        },
+    ))
+}
+
+/// One carried AppSync as reports print it: `m1:app2=2(ref)`.
+fn carried_text(sender: Sender, app_sync: ModelAppSync, by_value: bool) -> String {
+    let who = match sender {
+        Sender::Member(m) => format!("m{m}"),
+        Sender::External => "ext".into(),
+        Sender::NonMember => "outsider".into(),
+    };
+    let how = if by_value { "value" } else { "ref" };
+    format!("{who}:{app_sync}({how})")
 }

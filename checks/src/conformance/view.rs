@@ -37,6 +37,8 @@ pub struct View {
     pub members: Vec<u32>,
     /// The outcome of the last message.
     pub last: Observed,
+    /// A commit of this member's own waits for the delivery service.
+    pub pending: bool,
     /// The implementation's error behind a rejection (reports only; not
     /// compared).
     pub detail: Option<String>,
@@ -48,6 +50,7 @@ impl PartialEq for View {
             && self.application_states == other.application_states
             && self.members == other.members
             && self.last == other.last
+            && self.pending == other.pending
     }
 }
 
@@ -64,6 +67,9 @@ impl fmt::Display for View {
             }
         }
         write!(f, "}} members {:?} last {}", self.members, self.last)?;
+        if self.pending {
+            f.write_str(" pending-commit")?;
+        }
         match &self.detail {
             Some(detail) => write!(f, " ({detail})"),
             None => Ok(()),
@@ -87,6 +93,7 @@ pub fn model_view(model: &AppSyncModel, state: &State, m: usize) -> View {
             LastOutcome::Accepted => Observed::Accepted,
             LastOutcome::Rejected(r) => Observed::Rejected(reason_class(r)),
         },
+        pending: state.members[m].pending,
         detail: None,
     }
 }
@@ -113,6 +120,7 @@ pub fn real_view(world: &RealWorld, m: usize) -> View {
         application_states,
         members: group.member_indexes(),
         last: world.last[m],
+        pending: group.has_pending_commit(),
         detail: world.last_error[m].clone(),
     }
 }
@@ -139,6 +147,16 @@ pub enum Difference {
         epoch: u64,
         /// Whether the model has them on different branches.
         forked_in_model: bool,
+    },
+    /// A member applied a commit whose AppSyncs (order, senders, by value or
+    /// by reference) differ from the model's commit.
+    Carried {
+        /// The member.
+        member: usize,
+        /// The model commit's AppSyncs.
+        model: Vec<String>,
+        /// The AppSyncs the real member applied.
+        real: Vec<String>,
     },
     /// The model takes a step that the implementation refuses, or the
     /// other way round.
@@ -172,6 +190,14 @@ impl fmt::Display for Difference {
                     members.0, members.1
                 ),
             },
+            Difference::Carried {
+                member,
+                model,
+                real,
+            } => write!(
+                f,
+                "member {member} applied a commit that carried:\n    model: {model:?}\n    real:  {real:?}"
+            ),
             Difference::Step { detail } => f.write_str(detail),
         }
     }
@@ -182,18 +208,29 @@ impl fmt::Display for Difference {
 /// every member of `world` with the model's `state`. Keys first: a member
 /// with the wrong keys explains every later difference.
 pub fn compare(model: &AppSyncModel, state: &State, world: &RealWorld) -> Result<(), Difference> {
-    let authenticators: Vec<(u64, Option<Vec<u8>>)> = world
+    // Every real participant that holds keys: the honest members on the
+    // model's branch of each, and the adversary (a member too) on the
+    // group's newest branch.
+    let mut keys: Vec<(u64, u8, Option<Vec<u8>>)> = world
         .members
         .iter()
         .enumerate()
-        .map(|(m, g)| (world.epoch(m), g.epoch_authenticator_bytes().ok()))
+        .map(|(m, g)| {
+            let branch = state.members[m].branch;
+            (world.epoch(m), branch, g.epoch_authenticator_bytes().ok())
+        })
         .collect();
-    for (i, (epoch_i, auth_i)) in authenticators.iter().enumerate() {
-        for (j, (epoch_j, auth_j)) in authenticators.iter().enumerate().skip(i + 1) {
+    keys.extend(
+        world
+            .adversary_keys()
+            .map(|(epoch, auth)| (epoch, state.group_branch, auth)),
+    );
+    for (i, (epoch_i, branch_i, auth_i)) in keys.iter().enumerate() {
+        for (j, (epoch_j, branch_j, auth_j)) in keys.iter().enumerate().skip(i + 1) {
             if epoch_i != epoch_j {
                 continue;
             }
-            let forked_in_model = state.members[i].branch != state.members[j].branch;
+            let forked_in_model = branch_i != branch_j;
             let same_keys = auth_i.is_some() && auth_i == auth_j;
             if same_keys == forked_in_model {
                 return Err(Difference::Authenticator {

@@ -46,10 +46,12 @@ pub struct AppSyncVector {
     pub encoded: HexBytes,
 }
 
-/// Bytes that must not decode as `structure`.
+/// Bytes that must not decode as `structure` (both codec files use it).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InvalidVector {
-    /// `application_state`, `application_states_extension` or `app_sync`.
+    /// `application_state`, `application_states_extension` or `app_sync`;
+    /// in the AppDataUpdate file `component_data`, `app_data_dictionary` or
+    /// `app_data_update`.
     pub structure: String,
     /// Why they are invalid (informative).
     pub description: String,
@@ -70,17 +72,17 @@ pub struct CodecVectors {
     pub invalid: Vec<InvalidVector>,
 }
 
-fn codec(step: &str) -> impl FnOnce(CodecError) -> VectorError + '_ {
+pub(super) fn codec(step: &str) -> impl FnOnce(CodecError) -> VectorError + '_ {
     move |e| VectorError::Malformed(format!("{step}: {e}"))
 }
 
 /// A state blob of `len` bytes with a recognisable pattern.
-fn blob(len: usize) -> Vec<u8> {
+pub(super) fn blob(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
 }
 
 /// Lengths that sit on each side of the varint boundaries, plus empty.
-const LENGTHS: [usize; 6] = [0, 1, 63, 64, 16383, 16384];
+pub(super) const LENGTHS: [usize; 6] = [0, 1, 63, 64, 16383, 16384];
 
 /// Generates the codec vectors.
 pub fn generate() -> Result<CodecVectors, VectorError> {
@@ -266,7 +268,7 @@ pub fn verify(vectors: &CodecVectors) -> Result<CodecCounts, VectorError> {
     Ok(counts)
 }
 
-fn round_trip<T>(step: &str, value: &T, expected: &[u8]) -> Result<(), VectorError>
+pub(super) fn round_trip<T>(step: &str, value: &T, expected: &[u8]) -> Result<(), VectorError>
 where
     T: tls_codec::Serialize + tls_codec::Deserialize + LengthLimits + PartialEq,
 {

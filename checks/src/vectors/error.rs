@@ -1,6 +1,6 @@
 //! Why a vector file or case failed.
 
-use mls_appsync::RejectionReason;
+use mls_appsync::Rejected;
 
 /// A failure while loading or checking test vectors.
 #[derive(Debug, thiserror::Error)]
@@ -41,22 +41,22 @@ pub enum VectorError {
         actual: String,
     },
     /// A message that must be rejected was accepted.
-    #[error("{step}: accepted a message that must be rejected ({expected:?})")]
+    #[error("{step}: accepted a message that must be rejected ({expected})")]
     UnexpectedAccept {
         /// Where.
         step: String,
-        /// The rejection the vector expects.
-        expected: RejectionReason,
+        /// The rejection the vector expects, by its name in the file.
+        expected: String,
     },
     /// A message was rejected for another reason than the vector's.
-    #[error("{step}: rejected as {actual:?}, expected {expected:?}")]
+    #[error("{step}: rejected as {actual}, expected {expected}")]
     WrongRejection {
         /// Where.
         step: String,
-        /// The rejection the vector expects.
-        expected: RejectionReason,
-        /// The rejection seen.
-        actual: RejectionReason,
+        /// The rejection the vector expects, by its name in the file.
+        expected: String,
+        /// The rejection seen, named the same way.
+        actual: String,
     },
 }
 
@@ -82,4 +82,26 @@ pub(crate) fn expect_bytes(
         expected: hex::encode(expected),
         actual: hex::encode(actual),
     })
+}
+
+/// Checks that `outcome` is a rejection whose name (as `name` gives it) is
+/// `expected`.
+pub(crate) fn expect_rejection<T>(
+    step: &str,
+    outcome: Result<T, Rejected>,
+    expected: &str,
+    name: impl Fn(&Rejected) -> String,
+) -> Result<(), VectorError> {
+    match outcome {
+        Ok(_) => Err(VectorError::UnexpectedAccept {
+            step: step.into(),
+            expected: expected.into(),
+        }),
+        Err(rejected) if name(&rejected) != expected => Err(VectorError::WrongRejection {
+            step: step.into(),
+            expected: expected.into(),
+            actual: name(&rejected),
+        }),
+        Err(_) => Ok(()),
+    }
 }

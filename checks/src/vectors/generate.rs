@@ -4,11 +4,13 @@
 //! same Welcome, and every message, expected `application_states` and epoch
 //! authenticator is recorded, with invalid messages that Bob is checked to
 //! reject for the recorded reason.
+//!
+//! One file because the scenario is one story, epoch after epoch.
 
 use mls_rs::{CipherSuite, MlsMessage};
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
-use mls_appsync::client::new_identity;
+use mls_appsync::client::{ProfileRules, new_identity};
 use mls_appsync::external::propose_app_sync_external;
 use mls_appsync::forge::{
     ForgedSender, ForgeryKind, ForgingRules, forge_commit, unauthorized_app_sync_proposal,
@@ -18,9 +20,9 @@ use mls_appsync::{
     ExternalSender, RejectionReason, WireFormatPolicy, create_members_joining,
 };
 
-use super::error::{VectorError, at};
+use super::error::{VectorError, at, expect_rejection};
 use super::hexbytes::HexBytes;
-use super::passive::PassiveInvitation;
+use super::passive::{EpochMessages, PassiveInvitation};
 use super::processing::{InvalidMessage, ProcessingCase, ProcessingEpoch, bytes, states_of};
 
 /// The active side of a scenario: two members, a listed external sender,
@@ -98,22 +100,12 @@ impl Scenario {
         reason: RejectionReason,
     ) -> Result<(), VectorError> {
         let mut probe = self.bob_group.clone();
-        match probe.process(message.clone()) {
-            Err(rejected) if rejected.reason == reason => {}
-            Err(rejected) => {
-                return Err(VectorError::WrongRejection {
-                    step: description.into(),
-                    expected: reason,
-                    actual: rejected.reason,
-                });
-            }
-            Ok(_) => {
-                return Err(VectorError::UnexpectedAccept {
-                    step: description.into(),
-                    expected: reason,
-                });
-            }
-        }
+        expect_rejection(
+            description,
+            probe.process(message.clone()),
+            reason.name(),
+            |r| r.reason.name().to_string(),
+        )?;
         self.invalid.push(InvalidMessage {
             description: description.into(),
             message: bytes(&message)?,
@@ -198,10 +190,12 @@ impl Scenario {
             )));
         }
         self.epochs.push(ProcessingEpoch {
-            description: description.into(),
-            proposals: std::mem::take(&mut self.proposals),
-            invalid: std::mem::take(&mut self.invalid),
-            commit: bytes(&message)?,
+            messages: EpochMessages {
+                description: description.into(),
+                proposals: std::mem::take(&mut self.proposals),
+                invalid: std::mem::take(&mut self.invalid),
+                commit: bytes(&message)?,
+            },
             application_states: states_of(&self.alice_group)?,
             epoch_authenticator: self
                 .alice_group
@@ -220,19 +214,43 @@ type MemberClient = AppSyncClient<RustCryptoProvider, ForgingRules>;
 type MemberGroup = AppSyncGroup<RustCryptoProvider, ForgingRules>;
 
 /// A passive client's key package and the private keys a vector carries.
-struct PassiveSecrets {
-    key_package: MlsMessage,
+pub(super) struct PassiveSecrets {
+    pub(super) key_package: MlsMessage,
     signature_priv: Vec<u8>,
     encryption_priv: Vec<u8>,
     init_priv: Vec<u8>,
 }
 
-/// A client whose key package secrets we can read back, to write them into
-/// the vector.
-fn passive_client(suite: CipherSuite) -> Result<PassiveSecrets, VectorError> {
+impl PassiveSecrets {
+    /// The vector's view of the passive client invited by `welcome`.
+    pub(super) fn invitation(
+        self,
+        welcome: &MlsMessage,
+        initial_epoch_authenticator: Vec<u8>,
+    ) -> Result<PassiveInvitation, VectorError> {
+        Ok(PassiveInvitation {
+            key_package: bytes(&self.key_package)?,
+            signature_priv: self.signature_priv.into(),
+            encryption_priv: self.encryption_priv.into(),
+            init_priv: self.init_priv.into(),
+            welcome: bytes(welcome)?,
+            ratchet_tree: None,
+            initial_epoch_authenticator: initial_epoch_authenticator.into(),
+        })
+    }
+}
+
+/// A client running `rules` (whose code points its key package advertises)
+/// whose key package secrets we can read back, to write them into the
+/// vector.
+pub(super) fn passive_client<R: ProfileRules>(
+    suite: CipherSuite,
+    rules: R,
+) -> Result<PassiveSecrets, VectorError> {
     let (identity, secret) = new_identity(&RustCryptoProvider::default(), b"passive", suite)
         .map_err(|e| VectorError::Malformed(format!("passive identity: {e}")))?;
     let client = AppSyncClient::builder("passive")
+        .rules(rules)
         .cipher_suite(suite)
         .signer(identity, secret.clone())
         .build()
@@ -271,7 +289,7 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
         ApplicationState::new(2, Vec::new()),
         ApplicationState::new(3, vec![0x33; 100]),
     ];
-    let passive = passive_client(suite)?;
+    let passive = passive_client(suite, AppSyncRules::new())?;
     // Alice creates the group and adds Bob and the passive client in one
     // commit; the passive client's Welcome goes into the vector.
     let created = create_members_joining(
@@ -303,8 +321,7 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
     let initial_epoch_authenticator = s
         .alice_group
         .epoch_authenticator_bytes()
-        .map_err(at("join"))?
-        .into();
+        .map_err(at("join"))?;
     let initial_application_states = states_of(&s.alice_group)?;
 
     s.tampered_then_commit(
@@ -391,15 +408,7 @@ pub fn generate_case(suite: CipherSuite) -> Result<ProcessingCase, VectorError> 
 
     Ok(ProcessingCase {
         cipher_suite: u16::from(suite),
-        invitation: PassiveInvitation {
-            key_package: bytes(&passive.key_package)?,
-            signature_priv: passive.signature_priv.into(),
-            encryption_priv: passive.encryption_priv.into(),
-            init_priv: passive.init_priv.into(),
-            welcome: bytes(&welcome)?,
-            ratchet_tree: None,
-            initial_epoch_authenticator,
-        },
+        invitation: passive.invitation(&welcome, initial_epoch_authenticator)?,
         initial_application_states,
         epochs: s.epochs,
     })

@@ -8,12 +8,19 @@
 //! * [`processing`]: AppSync processing vectors for a passive client: the
 //!   format and the verifier; [`generate`] makes them.
 //! * [`passive`]: the passive client both processing formats start with.
+//! * [`app_data_codec`], [`app_data_processing`], [`app_data_generate`]: the
+//!   same for the successor's AppDataUpdate (draft-ietf-mls-extensions).
+//! * [`openmls_runner`]: runs the AppDataUpdate vectors through OpenMLS.
 //! * [`hexbytes`]: the hex-string encoding shared by every vector file.
 
+pub mod app_data_codec;
+pub mod app_data_generate;
+pub mod app_data_processing;
 pub mod codec;
 pub mod error;
 pub mod generate;
 pub mod hexbytes;
+pub mod openmls_runner;
 pub mod passive;
 pub mod processing;
 pub mod rfc9420;

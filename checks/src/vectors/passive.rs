@@ -2,19 +2,21 @@
 //! only processes what it is sent. Both vector formats (the working group's
 //! and ours) start this way.
 
+use mls_rs::client_builder::MlsConfig;
 use mls_rs::crypto::SignatureSecretKey;
 use mls_rs::group::ExportedTree;
 use mls_rs::mls_rs_codec::MlsEncode;
 use mls_rs::psk::{ExternalPskId, PreSharedKey};
-use mls_rs::{CryptoProvider, MlsMessage};
+use mls_rs::{CryptoProvider, Group, MlsMessage};
 use mls_rs_core::crypto::HpkeSecretKey;
 use mls_rs_core::key_package::KeyPackageData;
 
-use mls_appsync::{AppSyncClient, AppSyncGroup};
+use mls_appsync::client::ProfileRules;
+use mls_appsync::{AppSyncClient, AppSyncGroup, AppSyncGroupExt, AppSyncRules, Rejected};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{VectorError, at, expect_bytes};
+use super::error::{VectorError, at, expect_bytes, expect_rejection};
 use super::hexbytes::HexBytes;
 
 /// What a passive client is given, as both vector formats spell it: its key
@@ -46,6 +48,17 @@ pub fn join<C: CryptoProvider + Clone>(
     keys: &PassiveInvitation,
     external_psks: &[(&[u8], &[u8])],
 ) -> Result<AppSyncGroup<C>, VectorError> {
+    join_with_rules(crypto, AppSyncRules::new(), keys, external_psks)
+}
+
+/// Like [`join`], with the profile `rules` installed instead (for example
+/// the successor's AppDataUpdate rules with the vector's components).
+pub fn join_with_rules<C: CryptoProvider + Clone, R: ProfileRules>(
+    crypto: C,
+    rules: R,
+    keys: &PassiveInvitation,
+    external_psks: &[(&[u8], &[u8])],
+) -> Result<AppSyncGroup<C, R>, VectorError> {
     let key_package = MlsMessage::from_bytes(&keys.key_package.0)
         .map_err(at("decode key_package"))?
         .into_key_package()
@@ -63,6 +76,7 @@ pub fn join<C: CryptoProvider + Clone>(
 
     let client = AppSyncClient::builder("passive")
         .crypto(crypto)
+        .rules(rules)
         .cipher_suite(suite)
         .signer(
             key_package.signing_identity().clone(),
@@ -103,4 +117,104 @@ pub fn join<C: CryptoProvider + Clone>(
         group.epoch_authenticator().map_err(at("join"))?.as_ref(),
     )?;
     Ok(group)
+}
+
+/// What an epoch of either processing format hands the passive client.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EpochMessages<I> {
+    /// What the epoch exercises (informative).
+    pub description: String,
+    /// By-reference proposals (MLSMessages), each accepted.
+    pub proposals: Vec<HexBytes>,
+    /// Messages that must be rejected, in order, before the commit.
+    pub invalid: Vec<I>,
+    /// The commit (an MLSMessage).
+    pub commit: HexBytes,
+}
+
+/// An entry of `invalid`: the message and the expected rejection.
+pub trait Rejectable {
+    /// The message, its description and its reason.
+    fn rejected(&self) -> &InvalidMessage;
+}
+
+/// A message the passive client must reject, in both of this project's
+/// processing formats.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvalidMessage {
+    /// What is wrong with it (informative).
+    pub description: String,
+    /// The MLSMessage.
+    pub message: HexBytes,
+    /// The rejection class: in the AppSync vectors a `RejectionReason` name
+    /// (`app_sync_with_gce`, `duplicate_application_id`,
+    /// `unknown_application_id`, `malformed_app_sync`,
+    /// `invalid_application_states`, `state_mismatch` or
+    /// `authentication_failure`); the AppDataUpdate vectors name theirs.
+    pub reason: String,
+}
+
+impl Rejectable for InvalidMessage {
+    fn rejected(&self) -> &InvalidMessage {
+        self
+    }
+}
+
+/// One epoch for a passive client: processes every proposal (each
+/// accepted), then each invalid message (each rejected for its reason as
+/// `name` names rejections, leaving `observe`d state and the epoch
+/// authenticator unchanged), then the commit, after which the epoch
+/// authenticator must be `authenticator`. Returns the commit's step name;
+/// the caller compares the rest of the state the epoch reached.
+pub fn process_epoch<C: MlsConfig, S: PartialEq, I: Rejectable>(
+    group: &mut Group<C>,
+    epoch: usize,
+    (messages, authenticator): (&EpochMessages<I>, &HexBytes),
+    observe: impl Fn(&Group<C>) -> Result<S, VectorError>,
+    name: impl Fn(&Rejected) -> String,
+) -> Result<String, VectorError> {
+    let snapshot = |g: &Group<C>, step: &str| -> Result<_, VectorError> {
+        Ok((
+            g.current_epoch(),
+            observe(g)?,
+            g.epoch_authenticator_bytes().map_err(at(step))?,
+        ))
+    };
+    for (p, proposal) in messages.proposals.iter().enumerate() {
+        let step = format!("epoch {epoch} proposal {p}");
+        let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
+        group.process(message).map_err(|r| VectorError::Mls {
+            step,
+            source: r.error,
+        })?;
+    }
+    for (i, invalid) in messages
+        .invalid
+        .iter()
+        .map(Rejectable::rejected)
+        .enumerate()
+    {
+        let step = format!("epoch {epoch} invalid {i} ({})", invalid.description);
+        let before = snapshot(group, &step)?;
+        let message = MlsMessage::from_bytes(&invalid.message.0).map_err(at(step.clone()))?;
+        expect_rejection(&step, group.process(message), &invalid.reason, &name)?;
+        if before != snapshot(group, &step)? {
+            return Err(VectorError::Malformed(format!(
+                "{step}: the rejected message changed the group state"
+            )));
+        }
+    }
+    let step = format!("epoch {epoch} commit ({})", messages.description);
+    let message = MlsMessage::from_bytes(&messages.commit.0).map_err(at(step.clone()))?;
+    group.process(message).map_err(|r| VectorError::Mls {
+        step: step.clone(),
+        source: r.error,
+    })?;
+    expect_bytes(
+        &step,
+        "epoch_authenticator",
+        &authenticator.0,
+        &group.epoch_authenticator_bytes().map_err(at(&step))?,
+    )?;
+    Ok(step)
 }

@@ -19,7 +19,8 @@ use mls_appsync::{AppSyncGroupExt, ApplicationState, ApplicationStatesExtension,
 
 use super::error::{VectorError, at, expect_bytes};
 use super::hexbytes::HexBytes;
-use super::passive::{self, PassiveInvitation};
+pub use super::passive::InvalidMessage;
+use super::passive::{self, EpochMessages, PassiveInvitation, process_epoch};
 
 /// One processing vector (one cipher suite).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,33 +40,13 @@ pub struct ProcessingCase {
 /// One epoch of a processing vector.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ProcessingEpoch {
-    /// What the epoch exercises (informative).
-    pub description: String,
-    /// By-reference proposals (MLSMessages), each accepted.
-    pub proposals: Vec<HexBytes>,
-    /// Messages that must be rejected, in order, before the commit.
-    pub invalid: Vec<InvalidMessage>,
-    /// The commit (an MLSMessage).
-    pub commit: HexBytes,
+    /// The description, proposals, invalid messages and commit.
+    #[serde(flatten)]
+    pub messages: EpochMessages<InvalidMessage>,
     /// The encoded `ApplicationStatesExtension` after the commit.
     pub application_states: HexBytes,
     /// The epoch authenticator after the commit.
     pub epoch_authenticator: HexBytes,
-}
-
-/// A message the passive client must reject.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvalidMessage {
-    /// What is wrong with it (informative).
-    pub description: String,
-    /// The MLSMessage.
-    pub message: HexBytes,
-    /// The rejection class, a `RejectionReason` name: here
-    /// `app_sync_with_gce`, `duplicate_application_id`,
-    /// `unknown_application_id`, `malformed_app_sync`,
-    /// `invalid_application_states`, `state_mismatch` or
-    /// `authentication_failure`.
-    pub reason: String,
 }
 
 pub(super) fn parse_reason(name: &str) -> Result<RejectionReason, VectorError> {
@@ -102,9 +83,6 @@ pub fn verify_case<C: CryptoProvider + Clone>(
     crypto: C,
 ) -> Result<(), VectorError> {
     let mut group = passive::join(crypto, &case.invitation, &[])?;
-    let authenticator = |g: &Group<_>, step: &str| -> Result<Vec<u8>, VectorError> {
-        g.epoch_authenticator_bytes().map_err(at(step))
-    };
     expect_bytes(
         "join",
         "application_states",
@@ -113,62 +91,18 @@ pub fn verify_case<C: CryptoProvider + Clone>(
     )?;
 
     for (e, epoch) in case.epochs.iter().enumerate() {
-        for (p, proposal) in epoch.proposals.iter().enumerate() {
-            let step = format!("epoch {e} proposal {p}");
-            let message = MlsMessage::from_bytes(&proposal.0).map_err(at(step.clone()))?;
-            group.process(message).map_err(|r| VectorError::Mls {
-                step,
-                source: r.error,
-            })?;
+        for invalid in &epoch.messages.invalid {
+            parse_reason(&invalid.reason)?;
         }
-        for (i, invalid) in epoch.invalid.iter().enumerate() {
-            let step = format!("epoch {e} invalid {i} ({})", invalid.description);
-            let expected = parse_reason(&invalid.reason)?;
-            let before = (
-                group.current_epoch(),
-                states_of(&group)?,
-                authenticator(&group, &step)?,
-            );
-            let message = MlsMessage::from_bytes(&invalid.message.0).map_err(at(step.clone()))?;
-            match group.process(message) {
-                Ok(_) => return Err(VectorError::UnexpectedAccept { step, expected }),
-                Err(rejected) if rejected.reason != expected => {
-                    return Err(VectorError::WrongRejection {
-                        step,
-                        expected,
-                        actual: rejected.reason,
-                    });
-                }
-                Err(_) => {}
-            }
-            let after = (
-                group.current_epoch(),
-                states_of(&group)?,
-                authenticator(&group, &step)?,
-            );
-            if before != after {
-                return Err(VectorError::Malformed(format!(
-                    "{step}: the rejected message changed the group state"
-                )));
-            }
-        }
-        let step = format!("epoch {e} commit ({})", epoch.description);
-        let message = MlsMessage::from_bytes(&epoch.commit.0).map_err(at(step.clone()))?;
-        group.process(message).map_err(|r| VectorError::Mls {
-            step: step.clone(),
-            source: r.error,
+        let expected = (&epoch.messages, &epoch.epoch_authenticator);
+        let step = process_epoch(&mut group, e, expected, states_of, |r| {
+            r.reason.name().to_string()
         })?;
         expect_bytes(
             &step,
             "application_states",
             &epoch.application_states.0,
             &states_of(&group)?.0,
-        )?;
-        expect_bytes(
-            &step,
-            "epoch_authenticator",
-            &epoch.epoch_authenticator.0,
-            &authenticator(&group, &step)?,
         )?;
     }
     Ok(())

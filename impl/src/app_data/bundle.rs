@@ -1,70 +1,21 @@
-//! How the AppDataUpdate rules meet mls-rs's `ProposalBundle`: the
-//! proposals as candidates ([`Candidate`]), what a violation does on Send
-//! and Receive ([`on_violation`]), the canonical Send order, and the
-//! bundle's rewriting. The rules themselves are in [`super::rules`].
+//! How the AppDataUpdate rules meet mls-rs's `ProposalBundle`: collecting
+//! the proposals as candidates, the canonical Send order, screening
+//! GroupContextExtensions proposals, and the bundle's rewriting. The rules
+//! themselves are in [`super::rules`]; a candidate and what a violation does
+//! with it are in [`super::candidate`].
 
 use mls_rs::ExtensionList;
-use mls_rs::group::proposal::{CustomProposal, Proposal};
+use mls_rs::group::proposal::Proposal;
 use mls_rs::group::{GroupContext, Roster, Sender};
 use mls_rs::mls_rules::{CommitDirection, ProposalBundle, ProposalSource};
-use std::sync::Arc;
 
-use super::codec::{AppDataOperation, AppDataUpdate};
-use super::component::{Component, Components};
+use super::candidate::{Candidate, on_violation};
+use super::component::Components;
 use super::error::AppDataError;
 use super::proposal::is_app_data_update;
 use super::rules::{
     u2_decode_app_data_update, u3_known_component, u8_gce_leaves_dictionary, u10_authorized_sender,
 };
-
-/// An AppDataUpdate of the bundle, decoded, with its component and how it
-/// got into the bundle.
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub(super) update: AppDataUpdate,
-    pub(super) component: Arc<dyn Component>,
-    pub(super) sender: Sender,
-    pub(super) source: ProposalSource,
-    pub(super) proposal: CustomProposal,
-}
-
-impl Candidate {
-    pub(super) fn by_reference(&self) -> bool {
-        matches!(self.source, ProposalSource::ByReference(_))
-    }
-
-    pub(super) fn is_remove(&self) -> bool {
-        matches!(self.update.operation(), AppDataOperation::Remove)
-    }
-
-    /// The decoded proposal.
-    pub fn update(&self) -> &AppDataUpdate {
-        &self.update
-    }
-}
-
-/// Whether a proposal that breaks a rule is left out rather than fatal:
-/// only on Send (the committer chooses what to commit) and only when it
-/// came by reference (someone else's cached proposal), so that one bad
-/// cached proposal never blocks a commit.
-pub fn dropped_on_send(direction: CommitDirection, source: &ProposalSource) -> bool {
-    direction == CommitDirection::Send && matches!(source, ProposalSource::ByReference(_))
-}
-
-/// The disposition of a proposal that breaks a rule: `Ok` (drop it) when
-/// [`dropped_on_send`], else `error` (on Receive the commit is rejected; on
-/// Send a by-value proposal fails commit building).
-pub fn on_violation(
-    direction: CommitDirection,
-    source: &ProposalSource,
-    error: AppDataError,
-) -> Result<(), AppDataError> {
-    if dropped_on_send(direction, source) {
-        Ok(())
-    } else {
-        Err(error)
-    }
-}
 
 /// Decode the AppDataUpdates of the bundle, in bundle order, and check
 /// their sender and component (U2, U10, U3).

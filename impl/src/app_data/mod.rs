@@ -13,7 +13,8 @@
 //! * [`proposal`]: the proposal as an mls-rs custom proposal;
 //! * [`component`]: the [`Component`] trait (the application's logic per
 //!   id) and [`Replace`]; [`cas`]: [`Cas`], compare-and-swap;
-//! * [`rules`]: one function per rule; [`bundle`]: how they meet mls-rs's
+//! * [`rules`]: one function per rule; [`candidate`]: one proposal as the
+//!   rules see it; [`bundle`]: how they meet mls-rs's
 //!   proposal bundle; [`mls_rules`]: the `MlsRules`, [`AppDataUpdateRules`];
 //! * [`group`]: creating groups, the group operations; [`external`]: an
 //!   external sender's proposals; [`error`]: [`AppDataError`].
@@ -56,6 +57,7 @@
 //!   (by-reference) one works, and receivers accept both.
 
 pub mod bundle;
+pub mod candidate;
 pub mod cas;
 pub mod codec;
 pub mod component;

@@ -34,7 +34,7 @@ use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::group::{GroupContext, Roster, Sender};
 use mls_rs::mls_rules::{CommitDirection, ProposalBundle, ProposalSource};
 
-use super::bundle::{Candidate, on_violation};
+use super::candidate::{Candidate, on_violation};
 use super::codec::{AppDataOperation, AppDataUpdate, ComponentId};
 use super::component::{Component, Components};
 use super::dictionary::Dictionary;

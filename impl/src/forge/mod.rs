@@ -32,13 +32,13 @@ use mls_rs::MlsRules;
 use mls_rs::group::{GroupContext, Roster};
 use mls_rs::mls_rules::{CommitDirection, CommitSource, ProposalBundle, ProposalSource};
 
-use crate::app_sync_rules::{AppSyncRules, UnknownIdPolicy};
+use crate::app_sync_rules::AppSyncRules;
 use crate::codec::read_app_sync;
 use crate::error::AppSyncError;
 use crate::proposal::is_app_sync;
 use crate::rules::{
-    committer_sender, next_extensions, r3_apply_app_sync, r9_inject_application_states,
-    r10_well_formed_application_states,
+    UnknownIdPolicy, committer_sender, next_extensions, r3_apply_app_sync,
+    r9_inject_application_states, r10_well_formed_application_states,
 };
 use crate::wrap::{RulesWrapper, Wrapped};
 

@@ -17,8 +17,8 @@ use appsync_model::{AppSyncConfig, GcePolicy};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::forge::ForgingRules;
 use mls_appsync::{
-    AppSyncRules, ApplicationState, ExternalSender, RejectionReason, UnknownIdPolicy,
-    WireFormatPolicy, create_members,
+    AppSyncGroupExt, AppSyncRules, ApplicationState, CommittedAppSync, ExternalSender,
+    RejectionReason, UnknownIdPolicy, WireFormatPolicy, create_members,
 };
 use mls_rs_crypto_rustcrypto::RustCryptoProvider;
 
@@ -67,6 +67,17 @@ pub enum WorldError {
     /// A forged or hand-built message could not be made.
     #[error("{0}")]
     Forge(String),
+    /// A message went out in another wire format than its sender's policy
+    /// says (R8).
+    #[error("{sender} sent a {actual:?} although its policy is {expected:?}")]
+    WireFormat {
+        /// Who sent it.
+        sender: String,
+        /// The policy's format.
+        expected: mls_rs::WireFormat,
+        /// The message's format.
+        actual: mls_rs::WireFormat,
+    },
 }
 
 fn mls(step: &str) -> impl FnOnce(MlsError) -> WorldError + '_ {
@@ -143,6 +154,9 @@ pub struct RealWorld {
     pub last: Vec<Observed>,
     /// The error behind each member's last rejection, for reports.
     pub last_error: Vec<Option<String>>,
+    /// The AppSyncs of the last commit each member applied, with who sent
+    /// each and how it came (compared with the model's commit).
+    pub last_carried: Vec<Option<Vec<CommittedAppSync>>>,
     /// The adversary (leaf N) and its rules, if the model has one. It
     /// processes every message as soon as the DS takes it, so it always
     /// forges at the group's newest epoch.
@@ -252,6 +266,7 @@ impl RealWorld {
         Ok(Self {
             last: vec![Observed::Nothing; members.len()],
             last_error: vec![None; members.len()],
+            last_carried: vec![None; members.len()],
             queues: vec![Queue::default(); members.len()],
             newest: members[0].clone(),
             members,
@@ -264,6 +279,17 @@ impl RealWorld {
     }
 
     /// The real epoch of member `m`, relative to the model's epoch 0.
+    /// The adversary's epoch (counted as [`Self::epoch`] counts) and epoch
+    /// authenticator, if the model has an adversary. It is a real member
+    /// that processes every message the DS takes, so its keys are the
+    /// group's newest.
+    pub fn adversary_keys(&self) -> Option<(u64, Option<Vec<u8>>)> {
+        self.adversary.as_ref().map(|(group, _)| {
+            let epoch = group.current_epoch().saturating_sub(self.base_epoch);
+            (epoch, group.epoch_authenticator_bytes().ok())
+        })
+    }
+
     pub fn epoch(&self, m: usize) -> u64 {
         // No member goes below the base epoch; saturating keeps a report
         // from panicking if one ever did.

@@ -2,15 +2,23 @@
 //! operations on real groups, and the delivery service hands real messages
 //! to real members in the model's order.
 
-use mls_rs::{Extension, ExtensionList, MlsMessage};
+use mls_rs::{Extension, ExtensionList, MlsMessage, WireFormat};
 
-use appsync_model::{Action, AppSyncConfig, AppSyncModel, ByValue, Proposal, State, StatesDefect};
+use appsync_model::{
+    Action, AppSyncConfig, AppSyncModel, ByValue, Forgery, Proposal, State, StatesDefect,
+};
 use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
-use mls_appsync::forge::{ForgedCommit, external_commit_with_app_sync, forge_custom_commit};
+use mls_appsync::forge::{
+    ForgedCommit, ForgedSender, external_commit_with_app_sync, forge_custom_commit,
+    unauthorized_app_sync_proposal,
+};
 use mls_appsync::proposal::to_custom_proposal;
-use mls_appsync::{AppSync, AppSyncGroupExt, ApplicationState, RejectionReason};
+use mls_appsync::{
+    AppSync, AppSyncGroupExt, ApplicationState, Processed, RejectionReason, WireFormatPolicy,
+    WrapsAppSyncRules,
+};
 
 use super::{Entry, Observed, RealWorld, WorldError, blob, initial_states, mls};
 
@@ -35,6 +43,7 @@ impl RealWorld {
                 let message = self.members[m]
                     .propose_app_sync(&real_app_sync(app_sync))
                     .map_err(mls("propose"))?;
+                expect_member_wire_format(m, &message)?;
                 self.append(message, Some(m), false);
             }
             Action::ProposeGce { member } => {
@@ -48,11 +57,13 @@ impl RealWorld {
                 let message = group
                     .propose_group_context_extensions(extensions, Vec::new())
                     .map_err(mls("propose GCE"))?;
+                expect_member_wire_format(m, &message)?;
                 self.append(message, Some(m), false);
             }
             Action::Commit { member, by_value } => {
                 let m = member as usize;
                 let message = self.commit(&model.cfg, m, by_value)?;
+                expect_member_wire_format(m, &message)?;
                 if after.group_epoch > before.group_epoch {
                     // The DS accepted the first valid commit of the epoch:
                     // the committer's pending state is the group's newest.
@@ -82,11 +93,24 @@ impl RealWorld {
                 self.append(message, None, false);
             }
             Action::Inject { app_sync } => {
-                // A non-member's AppSync reaches the AppSync rules only inside
-                // an external commit: a proposal signed by an unlisted key is
-                // refused by mls-rs's signature check before any rule runs.
+                // A non-member's proposal: it claims to be the group's first
+                // external sender but signs with a key of its own, so every
+                // member's signature check refuses it before any AppSync rule
+                // runs (an authentication failure, as in the model).
+                let message = unauthorized_app_sync_proposal(
+                    self.newest.group_id(),
+                    self.newest.current_epoch(),
+                    self.newest.cipher_suite(),
+                    ForgedSender::External(0),
+                    &real_app_sync(app_sync),
+                )
+                .map_err(|e| WorldError::Forge(e.to_string()))?;
+                self.append(message, None, false);
+            }
+            Action::ExternalCommit { app_sync } => {
                 // The outsider joins by external commit carrying the AppSync
-                // by value; honest members must reject it (R7).
+                // by value; honest members must reject it (R7: a new member
+                // may not send AppSync).
                 let info = self
                     .newest
                     .group_info_message_allowing_ext_commit(true)
@@ -129,6 +153,17 @@ impl RealWorld {
                     group_context_extensions,
                     apply: commit.claimed != before.group_states,
                 };
+                // Half the kinds go as PrivateMessage (the adversary is a
+                // member and can encrypt), half as PublicMessage. Forging
+                // from copies reuses a generation of the secret tree, which
+                // is harmless: receivers reject every forgery, and a rejected
+                // message costs them nothing (all-or-nothing processing).
+                let kind = Forgery::ALL.iter().position(|k| *k == forgery).unwrap_or(0);
+                let wire = match kind % 2 {
+                    0 => WireFormatPolicy::Private,
+                    _ => WireFormatPolicy::Public,
+                };
+                rules.app_sync_rules().set_wire_format(wire);
                 let mut forger = group.clone();
                 forger.clear_proposal_cache();
                 let message = forge_custom_commit(rules, &mut forger, &forgery_commit)
@@ -206,6 +241,9 @@ impl RealWorld {
             .clone();
         let outcome = self.members[m].process(entry);
         let keep = matches!(&outcome, Err(r) if r.reason == RejectionReason::UnknownProposal);
+        if let Ok(Processed::Commit { carried, .. }) = &outcome {
+            self.last_carried[m] = Some(carried.clone());
+        }
         if !keep {
             self.queues[m].mark_processed(at);
         }
@@ -249,4 +287,22 @@ fn gce_extensions(
         }
         Proposal::Gce | Proposal::AppSync(_) => encode(initial),
     }
+}
+
+/// Member `m`'s handshake messages go in the format its policy says: odd
+/// members PublicMessage, even ones PrivateMessage (R8; see `RealWorld::new`).
+fn expect_member_wire_format(m: usize, message: &MlsMessage) -> Result<(), WorldError> {
+    let expected = match m % 2 {
+        1 => WireFormat::PublicMessage,
+        _ => WireFormat::PrivateMessage,
+    };
+    let actual = message.wire_format();
+    if actual == expected {
+        return Ok(());
+    }
+    Err(WorldError::WireFormat {
+        sender: format!("member {m}"),
+        expected,
+        actual,
+    })
 }
