@@ -81,7 +81,7 @@ impl RulePath {
             Place::Refused => "committer refuses by value",
             Place::Dropped => "committer drops by reference",
             Place::RejectedCommit => "receiver rejects commit",
-            Place::RejectedByReference => "receiver rejects commit for a by-reference proposal",
+            Place::RejectedByReference => "receiver rejects commit (by reference)",
             Place::RejectedProposal => "receiver rejects proposal on arrival",
             Place::AppliedByValue => "receiver applies AppSync by value",
             Place::AppliedByReference => "receiver applies AppSync by reference",
