@@ -55,3 +55,30 @@ fn the_committers_drops_are_counted_from_a_real_replay() {
         0
     );
 }
+
+#[test]
+fn a_rejection_for_a_by_reference_proposal_is_counted_from_a_real_replay() {
+    // `by-reference`: the adversary commits a cached AppSync for an id
+    // without an entry by reference; honest mls-rs receivers reject the
+    // commit (R3), as the model does, and the path is told apart from a
+    // rejection for a by-value proposal.
+    let report = exhaustive::run(&presets::BY_REFERENCE.config(), &honest_rules(), |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    let coverage = &report.coverage;
+    let unknown = Some(Reason::UnknownApplicationId);
+    assert!(
+        coverage.count(&path(Place::RejectedByReference, unknown)) > 0,
+        "{coverage:?}"
+    );
+    assert!(
+        coverage.count(&path(Place::RejectedCommit, unknown)) > 0,
+        "{coverage:?}"
+    );
+    // Every other forgery carries its proposals by value.
+    for reason in [Reason::AppSyncWithGce, Reason::DuplicateApplicationId] {
+        assert_eq!(
+            coverage.count(&path(Place::RejectedByReference, Some(reason))),
+            0
+        );
+    }
+}

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 
 use appsync_checks::conformance::view::{self, Difference};
+use appsync_checks::conformance::world::Observed;
 use appsync_checks::conformance::{
     ConformanceError, RealWorld, RulesFactory, exhaustive, honest_rules,
 };
 use appsync_model::{Action, AppSyncConfig};
-use mls_appsync::AppSyncRules;
 use mls_appsync::fault::Fault;
+use mls_appsync::{AppSyncRules, RejectionReason};
 
 fn faulty(fault: Fault) -> RulesFactory {
     Arc::new(move |_, policy| {
@@ -495,27 +496,43 @@ fn gce_screened_only_with_app_sync_is_caught() {
     );
 }
 
-/// A finding about the harness, not a test that passes by catching: a
-/// receiver that judges an incoming commit as if it were building one drops
-/// a by-reference proposal that breaks a rule instead of rejecting the
-/// commit. No honest committer sends such a commit, and the model's
-/// adversary forges by value only, so the harness never shows a receiver a
-/// by-reference proposal that breaks a rule: the fault passes every
-/// main-job preset where it could show. Slow (minutes in a debug build):
-/// `cargo test -p appsync-checks --test harness_self_test -- --ignored receive_drops`.
 #[test]
-#[ignore]
-fn receive_drops_invalid_by_reference_is_not_caught() {
-    for name in ["adversarial", "rule-paths", "create-order"] {
-        let report = exhaustive::run(
-            &preset(name),
-            &faulty(Fault::ReceiveDropsInvalidByReference),
-            |_| {},
+fn receive_drops_invalid_by_reference_is_caught() {
+    // A receiver that judges an incoming commit as if building it drops a
+    // by-reference proposal that breaks a rule instead of rejecting the
+    // commit. No honest committer sends one (it drops it itself): only the
+    // adversary's forgery in `by-reference` commits a cached AppSync for an
+    // id without an entry, next to its own AppSync by value. The faulty
+    // receiver drops the cached one, applies the other, finds the claimed
+    // state and accepts; the model rejects (R3).
+    let path = caught_with(
+        preset("by-reference"),
+        faulty(Fault::ReceiveDropsInvalidByReference),
+        |d| {
+            matches!(d, Difference::View { model, real, .. }
+                if real.last == Observed::Accepted
+                    && model.last == Observed::Rejected(RejectionReason::UnknownApplicationId))
+        },
+    );
+    let forge = path.iter().rposition(|a| {
+        matches!(
+            a,
+            Action::Forge {
+                forgery: appsync_model::Forgery::UnknownIdByReference
+            }
         )
-        .unwrap_or_else(|e| panic!("{name}: caught after all: {e}"));
-        eprintln!("{name}: unseen on {} transitions", report.transitions);
-        assert!(report.transitions > 1_000);
-    }
+    });
+    let forge = forge.unwrap_or_else(|| panic!("no by-reference forgery: {:?}", steps(&path)));
+    // Nothing but deliveries after the forgery: the step that shows it is
+    // a receiver processing the forged commit.
+    assert!(
+        path[forge + 1..]
+            .iter()
+            .all(|a| matches!(a, Action::Deliver { .. } | Action::DeliverAt { .. })),
+        "{:?}",
+        steps(&path)
+    );
+    assert!(last_is_delivery(&path), "{:?}", steps(&path));
 }
 
 #[test]

@@ -305,6 +305,8 @@ fn first_violated_rule_is_reported() {
                 proposals: custom(&[AppSync::new(5, vec![]), AppSync::new(5, vec![1])]),
                 group_context_extensions: None,
                 apply: true,
+                create_unknown_ids: true,
+                by_reference: None,
             },
             RejectionReason::DuplicateApplicationId,
         ),
@@ -314,6 +316,8 @@ fn first_violated_rule_is_reported() {
                 proposals: custom(&[AppSync::new(5, vec![])]),
                 group_context_extensions: Some(Default::default()),
                 apply: true,
+                create_unknown_ids: true,
+                by_reference: None,
             },
             RejectionReason::UnknownApplicationId,
         ),
@@ -330,6 +334,8 @@ fn first_violated_rule_is_reported() {
                 },
                 group_context_extensions: None,
                 apply: true,
+                create_unknown_ids: true,
+                by_reference: None,
             },
             RejectionReason::MalformedAppSync,
         ),
@@ -351,6 +357,8 @@ fn forged_commit_the_rules_would_accept_is_accepted() {
         proposals: custom(&[AppSync::new(1, b"ok".to_vec())]),
         group_context_extensions: None,
         apply: true,
+        create_unknown_ids: true,
+        by_reference: None,
     };
     let forged =
         forge_custom_commit_pending(m.clients[0].rules(), &mut m.groups[0], &forgery).unwrap();

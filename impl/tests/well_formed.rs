@@ -76,6 +76,8 @@ fn receivers_reject_a_bad_list_without_app_sync() {
             proposals: Vec::new(),
             group_context_extensions: Some(with_raw_states(&m, &body)),
             apply: true,
+            create_unknown_ids: true,
+            by_reference: None,
         };
         let forged = forge_custom_commit(m.clients[0].rules(), &mut m.groups[0], &forgery)
             .unwrap_or_else(|e| panic!("{name}: forging failed: {e}"));

@@ -110,8 +110,37 @@ impl AppSyncModel {
         }
     }
 
-    /// The adversary's commit of kind `forgery` at the group's newest epoch. It
-    /// carries only by-value proposals (its rules drop every cached proposal).
+    /// Whether the adversary can forge `forgery` in `state`: a by-value
+    /// kind always; [`Forgery::UnknownIdByReference`] only while its cache
+    /// holds an AppSync that R3 refuses.
+    pub fn forgeable(&self, state: &State, forgery: Forgery) -> bool {
+        match forgery {
+            Forgery::UnknownIdByReference => self.cached_unknown_id(state).is_some(),
+            _ => true,
+        }
+    }
+
+    /// The first AppSync (in canonical order) in the adversary's cache whose
+    /// id has no entry in the group's newest state, under the "reject"
+    /// reading: R3, "Identify an `application_states` GroupContext
+    /// extension which contains the same `applicationId` state as the
+    /// AppSync proposal", finds none for it.
+    fn cached_unknown_id(&self, state: &State) -> Option<Item> {
+        state
+            .adversary_cache
+            .iter()
+            .find(|item| match item.proposal {
+                Proposal::AppSync(a) => {
+                    rules::r3_known_application_id(&state.group_states, &a, &self.correct).is_err()
+                }
+                _ => false,
+            })
+    }
+
+    /// The adversary's commit of kind `forgery` at the group's newest epoch.
+    /// A by-value kind carries only by-value proposals (its rules drop every
+    /// cached proposal); [`Forgery::UnknownIdByReference`] keeps exactly one
+    /// cached proposal by reference (see [`Self::forgeable`]).
     pub fn forge(&self, state: &State, forgery: Forgery) -> Commit {
         let s = state.group_states;
         let bump = AppSync {
@@ -132,11 +161,18 @@ impl AppSyncModel {
                 (ByValue::new(&[]), ill_formed(StatesDefect::Undecodable))
             }
             Forgery::RepeatedIdStates => (ByValue::new(&[]), ill_formed(StatesDefect::RepeatedId)),
+            Forgery::UnknownIdByReference => (ByValue::new(&[bump]), None),
         };
+        let mut by_reference = ProposalSet::default();
+        if forgery == Forgery::UnknownIdByReference
+            && let Some(item) = self.cached_unknown_id(state)
+        {
+            by_reference.insert(item.sender, item.proposal);
+        }
         let mut commit = Commit {
             committer: self.cfg.members,
             epoch: state.group_epoch,
-            by_reference: ProposalSet::default(),
+            by_reference,
             by_value,
             gce_by_value,
             claimed: s,

@@ -26,8 +26,11 @@ pub(crate) const MAX_LOG: usize = 63;
 /// Appends a message to every queue and advances the group's newest epoch if
 /// it is the first valid commit for that epoch on the group's branch. A
 /// member's own proposal counts as processed by it at once (it never
-/// receives it).
-pub(crate) fn append(rules: &Rules, state: &mut State, msg: Message) {
+/// receives it). With an `adversary`, it takes the message at once too: a
+/// proposal of the group's newest epoch and branch from a member or the
+/// external sender enters its cache (a non-member's fails its signature),
+/// and a commit that advances the group empties it.
+pub(crate) fn append(rules: &Rules, adversary: bool, state: &mut State, msg: Message) {
     let position = state.log.len();
     state.log.push(msg);
     if let Message::Proposal {
@@ -37,6 +40,19 @@ pub(crate) fn append(rules: &Rules, state: &mut State, msg: Message) {
     {
         mark_processed(state, s as usize, position);
     }
+    if adversary
+        && let Message::Proposal {
+            sender,
+            epoch,
+            proposal,
+            branch,
+        } = msg
+        && sender != Sender::NonMember
+        && epoch == state.group_epoch
+        && branch == state.group_branch
+    {
+        state.adversary_cache.insert(sender, proposal);
+    }
     if let Message::Commit(c) = msg
         && c.epoch == state.group_epoch
         && c.parent == state.group_branch
@@ -45,6 +61,7 @@ pub(crate) fn append(rules: &Rules, state: &mut State, msg: Message) {
         state.group_epoch += 1;
         state.group_states = next;
         state.group_branch = c.id;
+        state.adversary_cache = ProposalSet::default();
     }
 }
 

@@ -178,6 +178,9 @@ pub fn group_line(state: &State) -> String {
     if state.forged > 0 {
         let _ = write!(line, "  adv forged {}", state.forged);
     }
+    if !state.adversary_cache.is_empty() {
+        let _ = write!(line, "  adv cache {:?}", state.adversary_cache);
+    }
     line
 }
 

@@ -34,6 +34,9 @@ fn forgery_text(f: Forgery) -> &'static str {
         Forgery::StateMismatch => "a claimed state its proposals do not produce (R9)",
         Forgery::UndecodableStates => "a GCE whose application_states does not decode (R10)",
         Forgery::RepeatedIdStates => "a GCE whose application_states names an id twice (R10)",
+        Forgery::UnknownIdByReference => {
+            "a cached AppSync for an unknown id, by reference (breaks R3)"
+        }
     }
 }
 

@@ -210,6 +210,7 @@ impl AppSyncModel {
             injected: 0,
             external_commits: 0,
             forged: 0,
+            adversary_cache: ProposalSet::default(),
             ghost: Ghost::default(),
         }
     }
@@ -221,6 +222,12 @@ impl AppSyncModel {
 
     fn may_send_proposal(&self, state: &State) -> bool {
         state.proposals_in_flight() < self.cfg.max_in_flight as usize && self.may_send(state)
+    }
+
+    /// The DS takes `msg` (see `delivery::append`).
+    fn append(&self, state: &mut State, msg: Message) {
+        let adversary = self.cfg.adversary_leaf().is_some();
+        delivery::append(&self.group_rules, adversary, state, msg);
     }
 
     /// The log has room for one more message.
@@ -344,7 +351,9 @@ impl Model for AppSyncModel {
         }
         if state.forged < self.cfg.forgeries {
             for forgery in Forgery::ALL {
-                actions.push(Action::Forge { forgery });
+                if self.forgeable(state, forgery) {
+                    actions.push(Action::Forge { forgery });
+                }
             }
         }
     }
@@ -371,7 +380,7 @@ impl Model for AppSyncModel {
                     proposal,
                     branch,
                 };
-                delivery::append(&self.group_rules, &mut state, msg);
+                self.append(&mut state, msg);
             }
             Action::ProposeGce { member } => {
                 let m = &mut state.members[member as usize];
@@ -383,7 +392,7 @@ impl Model for AppSyncModel {
                     proposal: Proposal::Gce,
                     branch,
                 };
-                delivery::append(&self.group_rules, &mut state, msg);
+                self.append(&mut state, msg);
             }
             Action::Commit { member, by_value } => {
                 if !self.may_send(&state) {
@@ -392,7 +401,7 @@ impl Model for AppSyncModel {
                 let mut commit = self.build_commit(&state, member as usize, by_value)?;
                 commit.id = delivery::next_commit_id(&self.cfg, &mut state);
                 state.members[member as usize].pending = true;
-                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
+                self.append(&mut state, Message::Commit(commit));
             }
             Action::External { app_sync } => {
                 state.external_sent += 1;
@@ -403,13 +412,13 @@ impl Model for AppSyncModel {
                     proposal: Proposal::AppSync(app_sync),
                     branch: state.group_branch,
                 };
-                delivery::append(&self.group_rules, &mut state, msg);
+                self.append(&mut state, msg);
             }
             Action::ExternalCommit { app_sync } => {
                 state.external_commits += 1;
                 let mut commit = self.external_commit(&state, app_sync);
                 commit.id = delivery::next_commit_id(&self.cfg, &mut state);
-                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
+                self.append(&mut state, Message::Commit(commit));
             }
             Action::Inject { app_sync } => {
                 state.injected += 1;
@@ -419,16 +428,16 @@ impl Model for AppSyncModel {
                     proposal: Proposal::AppSync(app_sync),
                     branch: state.group_branch,
                 };
-                delivery::append(&self.group_rules, &mut state, msg);
+                self.append(&mut state, msg);
             }
             Action::Forge { forgery } => {
                 state.forged += 1;
-                if !self.may_send(&state) {
+                if !self.may_send(&state) || !self.forgeable(&state, forgery) {
                     return None;
                 }
                 let mut commit = self.forge(&state, forgery);
                 commit.id = delivery::next_commit_id(&self.cfg, &mut state);
-                delivery::append(&self.group_rules, &mut state, Message::Commit(commit));
+                self.append(&mut state, Message::Commit(commit));
             }
             Action::Deliver { member } | Action::DeliverAt { member, .. } => {
                 let (m, at) = action.delivery(&state)?;

@@ -4,7 +4,7 @@
 //!
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
-//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup)`
+//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup|unknown-ref)`
 //! `deliver(m2)` `deliver(m2,@3)` (log position 3, out of order).
 
 use crate::compact::ByValue;
@@ -24,6 +24,7 @@ impl fmt::Display for Forgery {
             Forgery::StateMismatch => "mismatch",
             Forgery::UndecodableStates => "gce-bytes",
             Forgery::RepeatedIdStates => "gce-dup",
+            Forgery::UnknownIdByReference => "unknown-ref",
         })
     }
 }
@@ -116,6 +117,7 @@ fn parse(s: &str) -> Option<Action> {
                 "mismatch" => Forgery::StateMismatch,
                 "gce-bytes" => Forgery::UndecodableStates,
                 "gce-dup" => Forgery::RepeatedIdStates,
+                "unknown-ref" => Forgery::UnknownIdByReference,
                 _ => return None,
             };
             Action::Forge { forgery }

@@ -29,7 +29,7 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 11] = [
+pub static PRESETS: [Preset; 12] = [
     DEFAULT,
     ADVERSARIAL,
     OUTSIDERS,
@@ -37,6 +37,7 @@ pub static PRESETS: [Preset; 11] = [
     UNORDERED,
     SEQUENCER,
     RULE_PATHS,
+    BY_REFERENCE,
     DEEP,
     LARGE,
     FULL,
@@ -183,6 +184,28 @@ pub const RULE_PATHS: Preset = Preset {
         propose_unknown_id: true,
         gce_proposals: true,
         external_proposals: 0,
+        ..DEFAULT.config()
+    },
+};
+
+/// A receiver's by-reference rule paths: members propose the unknown id
+/// K+1 by reference, and the adversary commits such a cached proposal by
+/// reference next to its own AppSync by value
+/// ([`Forgery::UnknownIdByReference`](crate::state::Forgery)). No honest
+/// committer sends that list (it drops the proposal), so only this
+/// forgery shows a receiver a by-reference proposal that breaks R3, which
+/// it must reject with the commit, not drop.
+pub const BY_REFERENCE: Preset = Preset {
+    name: "by-reference",
+    purpose: "1 id, 1 epoch, unknown-id proposals by reference and an adversary forging \
+              one commit: a cached AppSync that breaks R3, committed by reference",
+    main_job: true,
+    config: || AppSyncConfig {
+        application_ids: 1,
+        max_epoch: 1,
+        propose_unknown_id: true,
+        external_proposals: 0,
+        forgeries: 1,
         ..DEFAULT.config()
     },
 };

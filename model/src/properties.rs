@@ -145,10 +145,15 @@ pub fn all() -> Vec<Claim> {
                 )
             },
         },
-        Claim::plain(Property::sometimes(
-            TWO_APP_SYNCS_APPLIED,
-            two_app_syncs_applied_by_all,
-        )),
+        Claim {
+            property: Property::sometimes(TWO_APP_SYNCS_APPLIED, two_app_syncs_applied_by_all),
+            excuse: |cfg| {
+                needs(
+                    cfg.application_ids >= 2 || cfg.unknown_id == UnknownIdPolicy::Create,
+                    "needs two ids an AppSync may name (R5: one AppSync per id)",
+                )
+            },
+        },
         Claim {
             property: Property::sometimes(EXTERNAL_APP_SYNC_APPLIED, |_: &M, s: &State| {
                 s.members

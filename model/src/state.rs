@@ -25,17 +25,29 @@ pub enum Forgery {
     UndecodableStates,
     /// A lone GCE whose `application_states` names an id twice (R10).
     RepeatedIdStates,
+    /// A cached AppSync for an id without an entry, committed by reference
+    /// next to the adversary's own AppSync by value (breaks R3 under the
+    /// reject reading). Offered only while the adversary holds such a
+    /// proposal at the group's newest epoch.
+    UnknownIdByReference,
 }
 
 impl Forgery {
-    pub const ALL: [Forgery; 6] = [
+    pub const ALL: [Forgery; 7] = [
         Forgery::AppSyncWithGce,
         Forgery::DuplicateId,
         Forgery::UnknownId,
         Forgery::StateMismatch,
         Forgery::UndecodableStates,
         Forgery::RepeatedIdStates,
+        Forgery::UnknownIdByReference,
     ];
+
+    /// Whether the forgery commits a cached proposal by reference (the rest
+    /// carry only by-value proposals).
+    pub fn by_reference(&self) -> bool {
+        matches!(self, Forgery::UnknownIdByReference)
+    }
 }
 
 /// A commit as the DS fans it out.
@@ -307,6 +319,10 @@ pub struct State {
     /// External commits sent so far.
     pub external_commits: u8,
     pub forged: u8,
+    /// The adversary's proposal cache: the proposals its real client holds
+    /// at the group's newest epoch (it processes every message the DS
+    /// takes). Kept only where there is an adversary.
+    pub adversary_cache: ProposalSet,
     pub ghost: Ghost,
 }
 

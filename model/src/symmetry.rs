@@ -129,6 +129,7 @@ impl Representative for State {
             members: plan.reindex(&self.members),
             log: self.log.iter().map(|m| m.rewrite(&plan)).collect(),
             group_states: rewrite_states(&self.group_states, &plan),
+            adversary_cache: self.adversary_cache.rewrite(&plan),
             ..*self
         }
     }

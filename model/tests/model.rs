@@ -136,6 +136,82 @@ fn rule_paths_drop_and_violate_nothing() {
     }
 }
 
+const BY_REFERENCE_WITNESSES: [&str; 6] = [
+    FORGED_GCE_REJECTED,
+    FORGED_UNKNOWN_REJECTED,
+    FORGED_DUPLICATE_REJECTED,
+    FORGED_MISMATCH_REJECTED,
+    FORGED_ILL_FORMED_REJECTED,
+    CONCURRENT_COMMITS_ONE_WINS,
+];
+
+/// The adversary may commit a cached unknown-id AppSync by reference: every
+/// forged commit is rejected and nothing is violated.
+#[test]
+fn by_reference_forgery_is_rejected_and_violates_nothing() {
+    for (symmetry, expected) in [(false, 5_243), (true, 2_922)] {
+        let (unique, found) = check(presets::BY_REFERENCE.config(), symmetry);
+        assert_eq!(unique, expected, "symmetry={symmetry}");
+        assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");
+        for w in BY_REFERENCE_WITNESSES {
+            assert!(found.contains(w), "missing witness {w}");
+        }
+    }
+}
+
+/// The forgery is offered only once the adversary holds a cached AppSync
+/// for an id without an entry; it references that proposal, and every
+/// honest member rejects the commit for R3 ("Identify an
+/// `application_states` GroupContext extension which contains the same
+/// `applicationId`": there is none), not dropping the proposal.
+#[test]
+fn every_honest_member_rejects_an_unknown_id_committed_by_reference() {
+    let cfg = presets::BY_REFERENCE.config();
+    let unknown = cfg.unknown_id();
+    let model = cfg.into_model();
+    let forge = Action::Forge {
+        forgery: Forgery::UnknownIdByReference,
+    };
+    let propose = Action::Propose {
+        member: 0,
+        app_sync: AppSync {
+            application_id: unknown,
+            new_state: 1,
+        },
+    };
+    // Not before the adversary holds such a proposal.
+    assert!(!enabled_actions(&model, &model.initial_state()).contains(&forge));
+    let path = [
+        propose,
+        forge,
+        Action::Deliver { member: 1 },
+        Action::Deliver { member: 0 },
+        Action::Deliver { member: 1 },
+    ];
+    let states = replay(&model, &path).unwrap_or_else(|e| panic!("{e}"));
+    let Some(Message::Commit(commit)) = states[2].log.last() else {
+        panic!("no forged commit in {:?}", states[2]);
+    };
+    let referenced: Vec<_> = commit.by_reference.iter().map(|i| i.proposal).collect();
+    assert_eq!(
+        referenced,
+        [Proposal::AppSync(AppSync {
+            application_id: unknown,
+            new_state: 1
+        })]
+    );
+    let last = states.last().expect("states");
+    for (m, member) in last.members.iter().enumerate() {
+        assert_eq!(
+            member.last,
+            Outcome::Rejected(Reason::UnknownApplicationId),
+            "m{m}"
+        );
+        assert_eq!(member.epoch, 0, "m{m}");
+    }
+    assert_eq!(last.ghost, Default::default());
+}
+
 const UNORDERED_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMITS_ONE_WINS];
 
 /// Without an ordering delivery service the group forks: agreement, "no fork"
@@ -287,7 +363,7 @@ fn validate_reports_typed_errors() {
 }
 
 /// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 7] = [
+const MAIN_JOB: [(&str, &[&str]); 8] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
     ("outsiders", &OUTSIDERS_WITNESSES),
@@ -295,6 +371,7 @@ const MAIN_JOB: [(&str, &[&str]); 7] = [
     ("unordered", &UNORDERED_WITNESSES),
     ("sequencer", &SEQUENCER_WITNESSES),
     ("rule-paths", &RULE_PATHS_WITNESSES),
+    ("by-reference", &BY_REFERENCE_WITNESSES),
 ];
 
 /// Together the main job's presets reach every `sometimes` witness.

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use appsync_model::{Action, AppSyncModel, Message, Outcome, Proposal, Reason, State};
+use appsync_model::{
+    Action, AppSyncModel, Commit, Message, Outcome, Proposal, ProposalList, Reason, State, rules,
+};
 
 /// Where in the rules a step went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +22,10 @@ pub enum Place {
     Dropped,
     /// A receiver rejected a commit (Receive).
     RejectedCommit,
+    /// A receiver rejected a commit for a proposal it carries by reference
+    /// (Receive): the rules accept its by-value part alone. Only the
+    /// adversary sends such a commit.
+    RejectedByReference,
     /// A receiver rejected a proposal as it arrived.
     RejectedProposal,
     /// A receiver applied a commit carrying AppSync by value.
@@ -30,10 +36,11 @@ pub enum Place {
 
 impl Place {
     /// Every place, in the table's order.
-    pub const ALL: [Place; 6] = [
+    pub const ALL: [Place; 7] = [
         Place::Refused,
         Place::Dropped,
         Place::RejectedCommit,
+        Place::RejectedByReference,
         Place::RejectedProposal,
         Place::AppliedByValue,
         Place::AppliedByReference,
@@ -74,6 +81,7 @@ impl RulePath {
             Place::Refused => "committer refuses by value",
             Place::Dropped => "committer drops by reference",
             Place::RejectedCommit => "receiver rejects commit",
+            Place::RejectedByReference => "receiver rejects commit (by reference)",
             Place::RejectedProposal => "receiver rejects proposal on arrival",
             Place::AppliedByValue => "receiver applies AppSync by value",
             Place::AppliedByReference => "receiver applies AppSync by reference",
@@ -100,6 +108,10 @@ pub const REQUIRED: &[(&str, RulePath)] = {
             "R3",
             RulePath::new(RejectedCommit, Some(UnknownApplicationId)),
         ),
+        (
+            "R3",
+            RulePath::new(RejectedByReference, Some(UnknownApplicationId)),
+        ),
         ("R4", RulePath::new(Refused, Some(AppSyncWithGce))),
         ("R4", RulePath::new(Dropped, Some(AppSyncWithGce))),
         ("R4", RulePath::new(RejectedCommit, Some(AppSyncWithGce))),
@@ -122,6 +134,34 @@ pub const REQUIRED: &[(&str, RulePath)] = {
         ),
     ]
 };
+
+/// Whether member `m` rejects `commit` for `reason` because of a proposal
+/// the commit carries by reference: its rules reject the whole list for
+/// that reason and accept the by-value part alone. (The draft: a commit
+/// whose proposal list is invalid is rejected whole, however its proposals
+/// came.)
+fn rejected_for_by_reference(
+    model: &AppSyncModel,
+    before: &State,
+    m: usize,
+    commit: &Commit,
+    reason: Reason,
+) -> bool {
+    if commit.by_reference.is_empty() {
+        return false;
+    }
+    let rules = model.cfg.rules_of(m as u8);
+    let states = &before.members[m].application_states;
+    let whole = commit.proposals();
+    let by_value: ProposalList = whole
+        .as_slice()
+        .iter()
+        .filter(|i| i.by_value)
+        .copied()
+        .collect();
+    rules::validate(&whole, states, &rules) == Err(reason)
+        && rules::validate(&by_value, states, &rules).is_ok()
+}
 
 /// How often each path was taken.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -163,8 +203,12 @@ impl Coverage {
         };
         let message = before.log.get(at);
         match (message, after.members[m].last) {
-            (Some(Message::Commit(_)), Outcome::Rejected(reason)) => {
-                self.add(Place::RejectedCommit, Some(reason), 1)
+            (Some(Message::Commit(commit)), Outcome::Rejected(reason)) => {
+                let place = match rejected_for_by_reference(model, before, m, commit, reason) {
+                    true => Place::RejectedByReference,
+                    false => Place::RejectedCommit,
+                };
+                self.add(place, Some(reason), 1)
             }
             (Some(Message::Proposal { .. }), Outcome::Rejected(reason)) => {
                 self.add(Place::RejectedProposal, Some(reason), 1)

@@ -5,10 +5,11 @@
 
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::error::MlsError;
+use mls_rs::group::Sender;
 use mls_rs::group::proposal::{CustomProposal, Proposal};
 use mls_rs::{CryptoProvider, ExtensionList, Group, MlsMessage};
 
-use super::{ForgeGuard, ForgeMode, ForgingRules};
+use super::{ForgeGuard, ForgeMode, Forging, ForgingRules};
 use crate::client::{AppSyncClient, AppSyncGroup};
 use crate::codec::{AppSync, ApplicationState, CodecError};
 use crate::constants::APP_SYNC_PROPOSAL_TYPE;
@@ -148,6 +149,8 @@ pub fn forge_commit_pending<C: MlsConfig>(
             kind,
             ForgeryKind::UnappliedAppSync | ForgeryKind::MalformedBody
         ),
+        create_unknown_ids: true,
+        by_reference: None,
     };
     forge_custom_commit_pending(rules, group, &forgery)
 }
@@ -166,6 +169,14 @@ pub struct ForgedCommit {
     /// not when a GroupContextExtensions proposal is present). `false`
     /// yields a commit that honest receivers see as a state mismatch.
     pub apply: bool,
+    /// With `apply`, whether an AppSync for an id without an entry creates
+    /// the entry in the forger's next GroupContext (`false`: it changes
+    /// nothing there, as for a member under the "reject" reading).
+    pub create_unknown_ids: bool,
+    /// The cached (by-reference) proposals the commit keeps, each named by
+    /// its sender and content; every other cached proposal is left out.
+    /// `None` keeps them all, as mls-rs's commit builder does.
+    pub by_reference: Option<Vec<(Sender, Proposal)>>,
 }
 
 /// Build `forgery` as the member owning `group`, skipping the Send-side
@@ -191,7 +202,12 @@ pub fn forge_custom_commit_pending<C: MlsConfig>(
     } else {
         ForgeMode::PassThroughSkip
     };
-    let _guard = ForgeGuard::new(&rules.0.switch, mode);
+    let forging = Forging {
+        mode,
+        create_unknown_ids: forgery.create_unknown_ids,
+        by_reference: forgery.by_reference.clone(),
+    };
+    let _guard = ForgeGuard::new(&rules.0.switch, forging);
     let mut builder = group.commit_builder();
     for proposal in &forgery.proposals {
         builder = builder.custom_proposal(proposal.clone());
@@ -214,7 +230,7 @@ pub fn external_commit_with_app_sync<P: CryptoProvider + Clone>(
     group_info: MlsMessage,
     app_sync: &AppSync,
 ) -> Result<(AppSyncGroup<P, ForgingRules>, MlsMessage), ForgeError> {
-    let _guard = ForgeGuard::new(&joiner.rules().0.switch, ForgeMode::PassThroughApply);
+    let _guard = ForgeGuard::new(&joiner.rules().0.switch, Forging::applying());
     let (group, commit) = joiner
         .mls_client()
         .external_commit_builder()?

@@ -25,11 +25,11 @@ pub use commits::{
 };
 pub use unauthorized::{ForgedSender, unauthorized_app_sync_proposal};
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use mls_rs::MlsRules;
-use mls_rs::group::{GroupContext, Roster};
+use mls_rs::group::proposal::Proposal;
+use mls_rs::group::{GroupContext, Roster, Sender};
 use mls_rs::mls_rules::{CommitDirection, CommitSource, ProposalBundle, ProposalSource};
 
 use crate::app_sync_rules::AppSyncRules;
@@ -45,29 +45,54 @@ use crate::wrap::{RulesWrapper, Wrapped};
 /// How the Send side behaves while forging.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ForgeMode {
-    /// No validation; apply every AppSync in bundle order (creating unknown
-    /// ids) unless a GroupContextExtensions proposal is present.
-    PassThroughApply = 1,
+    /// No validation; apply every AppSync in bundle order unless a
+    /// GroupContextExtensions proposal is present (see
+    /// [`Forging::create_unknown_ids`] for an id without an entry).
+    PassThroughApply,
     /// No validation and no application: the commit carries AppSyncs that
     /// the committer's own next GroupContext does not reflect.
-    PassThroughSkip = 2,
+    PassThroughSkip,
+}
+
+/// What the Send side does while one forgery is built.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Forging {
+    pub(crate) mode: ForgeMode,
+    /// Under [`ForgeMode::PassThroughApply`], whether an AppSync for an id
+    /// without an entry creates one (else it changes nothing).
+    pub(crate) create_unknown_ids: bool,
+    /// The cached proposals kept by reference, each named by its sender
+    /// and content; `None` keeps every cached proposal, as mls-rs does.
+    pub(crate) by_reference: Option<Vec<(Sender, Proposal)>>,
+}
+
+impl Forging {
+    /// Apply every AppSync (creating ids without an entry) and keep every
+    /// cached proposal.
+    pub(crate) fn applying() -> Self {
+        Self {
+            mode: ForgeMode::PassThroughApply,
+            create_unknown_ids: true,
+            by_reference: None,
+        }
+    }
 }
 
 /// Shared switch read by [`ForgingRules`] on Send.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ForgeSwitch(Arc<AtomicU8>);
+pub(crate) struct ForgeSwitch(Arc<Mutex<Option<Forging>>>);
 
 impl ForgeSwitch {
-    fn mode(&self) -> Option<ForgeMode> {
-        match self.0.load(Ordering::SeqCst) {
-            1 => Some(ForgeMode::PassThroughApply),
-            2 => Some(ForgeMode::PassThroughSkip),
-            _ => None,
-        }
+    fn forging(&self) -> Option<Forging> {
+        // A panic while the lock was held leaves a value that is still whole.
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    fn set(&self, mode: Option<ForgeMode>) {
-        self.0.store(mode.map_or(0, |m| m as u8), Ordering::SeqCst);
+    fn set(&self, forging: Option<Forging>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = forging;
     }
 }
 
@@ -76,8 +101,8 @@ impl ForgeSwitch {
 pub(crate) struct ForgeGuard<'a>(&'a ForgeSwitch);
 
 impl<'a> ForgeGuard<'a> {
-    pub(crate) fn new(switch: &'a ForgeSwitch, mode: ForgeMode) -> Self {
-        switch.set(Some(mode));
+    pub(crate) fn new(switch: &'a ForgeSwitch, forging: Forging) -> Self {
+        switch.set(Some(forging));
         Self(switch)
     }
 }
@@ -124,8 +149,10 @@ impl RulesWrapper for Forger {
         context: &GroupContext,
         bundle: ProposalBundle,
     ) -> Result<ProposalBundle, AppSyncError> {
-        match (direction, self.switch.mode()) {
-            (CommitDirection::Send, Some(mode)) => forged_send(mode, &source, context, bundle),
+        match (direction, self.switch.forging()) {
+            (CommitDirection::Send, Some(forging)) => {
+                forged_send(&forging, &source, context, bundle)
+            }
             _ => self
                 .honest
                 .filter_proposals(direction, source, roster, context, bundle),
@@ -135,14 +162,22 @@ impl RulesWrapper for Forger {
 
 /// The Send side of a forging committer.
 fn forged_send(
-    mode: ForgeMode,
+    forging: &Forging,
     source: &CommitSource,
     context: &GroupContext,
-    mut bundle: ProposalBundle,
+    bundle: ProposalBundle,
 ) -> Result<ProposalBundle, AppSyncError> {
-    if mode == ForgeMode::PassThroughSkip {
+    let mut bundle = match &forging.by_reference {
+        None => bundle,
+        Some(keep) => keep_by_reference(bundle, keep),
+    };
+    if forging.mode == ForgeMode::PassThroughSkip {
         return Ok(bundle);
     }
+    let policy = match forging.create_unknown_ids {
+        true => UnknownIdPolicy::Create,
+        false => UnknownIdPolicy::Reject,
+    };
     let mut states = r10_well_formed_application_states(&context.extensions)?;
     let mut any = false;
     for info in bundle
@@ -151,8 +186,11 @@ fn forged_send(
         .filter(|p| is_app_sync(&p.proposal))
     {
         if let Ok(app_sync) = read_app_sync(info.proposal.data()) {
-            r3_apply_app_sync(&mut states, app_sync, UnknownIdPolicy::Create)?;
-            any = true;
+            // Under "reject", an id without an entry leaves `states` as it
+            // was: the forger claims the state its other AppSyncs make.
+            if r3_apply_app_sync(&mut states, app_sync, policy).is_ok() {
+                any = true;
+            }
         }
     }
     let has_gce = bundle
@@ -164,4 +202,19 @@ fn forged_send(
         r9_inject_application_states(&mut bundle, committer_sender(source), extensions);
     }
     Ok(bundle)
+}
+
+/// `bundle` with only the cached proposals that `keep` names (by sender and
+/// content); by-value and local proposals all stay.
+fn keep_by_reference(bundle: ProposalBundle, keep: &[(Sender, Proposal)]) -> ProposalBundle {
+    bundle
+        .into_proposals()
+        .filter(|p| {
+            !matches!(p.source, ProposalSource::ByReference(_))
+                || keep
+                    .iter()
+                    .any(|(sender, proposal)| *sender == p.sender && *proposal == p.proposal)
+        })
+        .map(|p| (p.proposal, p.sender, p.source))
+        .collect()
 }

@@ -4,8 +4,9 @@
 
 use mls_rs::{Extension, ExtensionList, MlsMessage, WireFormat};
 
+use appsync_model::semantics::Item;
 use appsync_model::{
-    Action, AppSyncConfig, AppSyncModel, ByValue, Forgery, Proposal, State, StatesDefect,
+    Action, AppSyncConfig, AppSyncModel, ByValue, Forgery, Proposal, Sender, State, StatesDefect,
 };
 use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
 use mls_appsync::extension::with_application_states;
@@ -144,14 +145,22 @@ impl RealWorld {
                     )?),
                     None => None,
                 };
-                // The model's adversary commits only by-value proposals and
-                // claims `commit.claimed`: forge from a copy whose proposal
-                // cache is empty, applying the AppSyncs only when the claim
-                // differs from the current state.
+                // The model's adversary keeps by reference exactly the cached
+                // proposals its commit names (none for a by-value kind) and
+                // claims `commit.claimed`: it applies the AppSyncs, to
+                // existing entries only, when the claim differs from the
+                // current state.
+                let by_reference = commit
+                    .by_reference
+                    .iter()
+                    .map(|item| real_cached(model, &group.context().extensions, item))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let forgery_commit = ForgedCommit {
                     proposals,
                     group_context_extensions,
                     apply: commit.claimed != before.group_states,
+                    create_unknown_ids: false,
+                    by_reference: Some(by_reference),
                 };
                 // Half the kinds go as PrivateMessage (the adversary is a
                 // member and can encrypt), half as PublicMessage. Forging
@@ -165,7 +174,6 @@ impl RealWorld {
                 };
                 rules.app_sync_rules().set_wire_format(wire);
                 let mut forger = group.clone();
-                forger.clear_proposal_cache();
                 let message = forge_custom_commit(rules, &mut forger, &forgery_commit)
                     .map_err(|e| WorldError::Forge(format!("forge {forgery:?}: {e}")))?;
                 self.append(message, None, true);
@@ -256,6 +264,42 @@ impl RealWorld {
         };
         Ok(())
     }
+}
+
+/// The real sender and content of a proposal the model's adversary holds
+/// in its cache (a member's or the external sender's, sent by reference).
+fn real_cached(
+    model: &AppSyncModel,
+    current: &ExtensionList,
+    item: Item,
+) -> Result<(mls_rs::group::Sender, mls_rs::group::proposal::Proposal), WorldError> {
+    use mls_rs::group::Sender as RealSender;
+    use mls_rs::group::proposal::Proposal as RealProposal;
+    let sender = match item.sender {
+        Sender::Member(m) => RealSender::Member(u32::from(m)),
+        Sender::External => RealSender::External(0),
+        Sender::NonMember => {
+            return Err(WorldError::Forge(
+                "a non-member's proposal is never cached".into(),
+            ));
+        }
+    };
+    let proposal = match item.proposal {
+        Proposal::AppSync(a) => RealProposal::Custom(
+            to_custom_proposal(&real_app_sync(a)).map_err(|e| WorldError::Forge(e.to_string()))?,
+        ),
+        Proposal::Gce => RealProposal::GroupContextExtensions(gce_extensions(
+            current,
+            initial_states(&model.cfg),
+            Proposal::Gce,
+        )?),
+        Proposal::IllFormedGce(_) => {
+            return Err(WorldError::Forge(
+                "no member proposes an ill-formed GroupContextExtensions".into(),
+            ));
+        }
+    };
+    Ok((sender, proposal))
 }
 
 /// The extensions a model GCE proposes: the initial `application_states`
