@@ -214,6 +214,13 @@ pub fn r5_one_app_sync_per_id<'a>(
         return Ok(app_syncs);
     }
     let adjacent_only = fault == Some(Fault::DuplicateCheckAdjacentOnly);
+    if !send && !adjacent_only {
+        // The wire order stands: the id repeated first rejects the commit.
+        return match first_repeated_id(&app_syncs) {
+            Some(application_id) => Err(AppSyncError::DuplicateApplicationId { application_id }),
+            None => Ok(app_syncs),
+        };
+    }
     let mut kept: Vec<Option<AppSyncCandidate<'a>>> = Vec::with_capacity(app_syncs.len());
     let mut slot_of_id: BTreeMap<u32, usize> = BTreeMap::new();
     for candidate in app_syncs {
@@ -254,6 +261,23 @@ pub fn r5_one_app_sync_per_id<'a>(
         kept.push(Some(candidate));
     }
     Ok(kept.into_iter().flatten().collect())
+}
+
+/// The id whose second occurrence comes first in `app_syncs`, if an id
+/// repeats. Sorting (id, position) pairs allocates once and costs less than
+/// a map for the short lists of a commit, and stays O(n log n) for long ones.
+fn first_repeated_id(app_syncs: &[AppSyncCandidate<'_>]) -> Option<u32> {
+    let mut ids: Vec<(u32, usize)> = app_syncs
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.0.app_sync.application_id(), at))
+        .collect();
+    ids.sort_unstable();
+    ids.windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[1])
+        .min_by_key(|&(_, at)| at)
+        .map(|(id, _)| id)
 }
 
 /// Sort key of the canonical Send order: all by-reference proposals first,
@@ -383,7 +407,7 @@ pub(crate) fn collect_candidates<'a>(
     context: &GroupContext,
     accept_unauthorized: bool,
 ) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(bundle.custom_proposals().len());
     // One commit may carry thousands of AppSyncs from a few senders: each
     // sender is judged once (a roster lookup builds a whole `Member`).
     let mut judged: Vec<(Sender, Result<(), AppSyncError>)> = Vec::new();
@@ -534,5 +558,41 @@ pub(crate) fn rewrite_app_syncs(bundle: &mut ProposalBundle, survivors: &[usize]
     let _ = bundle.retain_custom(|p| Ok::<_, AppSyncError>(!is_app_sync(&p.proposal)));
     for info in kept {
         bundle.add(Proposal::Custom(info.proposal), info.sender, info.source);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{AppSync, encode};
+
+    #[test]
+    fn the_id_repeated_first_in_wire_order_is_reported() {
+        let wire = |ids: &[u32]| -> Vec<Vec<u8>> {
+            ids.iter()
+                .map(|&id| encode(&AppSync::new(id, [id as u8])).expect("small AppSync"))
+                .collect()
+        };
+        let first = |bytes: &[Vec<u8>]| {
+            let candidates: Vec<AppSyncCandidate<'_>> = bytes
+                .iter()
+                .enumerate()
+                .map(|(at, b)| {
+                    AppSyncCandidate(Candidate {
+                        at,
+                        app_sync: read_app_sync(b).expect("well-formed"),
+                        sender: Sender::Member(0),
+                        source: &ProposalSource::ByValue,
+                    })
+                })
+                .collect();
+            first_repeated_id(&candidates)
+        };
+        assert_eq!(first(&wire(&[])), None);
+        assert_eq!(first(&wire(&[7, 3, 9])), None);
+        // 9 repeats at position 3, before 3 repeats at position 4.
+        assert_eq!(first(&wire(&[3, 9, 1, 9, 3])), Some(9));
+        assert_eq!(first(&wire(&[3, 9, 3, 9])), Some(3));
+        assert_eq!(first(&wire(&[5, 5, 5])), Some(5));
     }
 }
