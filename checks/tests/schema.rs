@@ -165,7 +165,15 @@ fn check_json_follows_the_schema() {
     let documents = [
         check_json(&["--preset", "create-order", "--conform"]),
         check_json(&["--preset", "default", "--no-conform", "--svg", &dir_text]),
-        check_json(&["--apps", "1", "--max-epoch", "1", "--no-conform"]),
+        check_json(&[
+            "--apps",
+            "1",
+            "--max-epoch",
+            "1",
+            "--unknown-id",
+            "create",
+            "--no-conform",
+        ]),
     ];
     for doc in &documents {
         assert_eq!(errors_of(doc), Vec::<String>::new(), "{doc:#}");
@@ -207,8 +215,10 @@ fn check_json_follows_the_schema() {
             .unwrap()
             .ends_with("default-no-lost-update.svg")
     );
-    // K=1: two AppSyncs in one commit need two ids, so the witness is
-    // missing, reported, and fails the run.
+    // K=1 under the create reading, with no unknown id ever proposed: the
+    // witness's excuse (two ids, or the create reading) does not apply, yet
+    // no commit can carry two AppSyncs, so the witness is missing, reported,
+    // and fails the run.
     assert_eq!(
         documents[2]["unreached_witnesses"],
         serde_json::json!(["commit with two AppSyncs applied by all"])
@@ -216,7 +226,7 @@ fn check_json_follows_the_schema() {
     assert_eq!(documents[2]["failed"], true);
     assert_eq!(
         documents[2]["runs"][0]["flags"],
-        serde_json::json!(["--apps", "1", "--max-epoch", "1"])
+        serde_json::json!(["--apps", "1", "--max-epoch", "1", "--unknown-id", "create"])
     );
     let _ = std::fs::remove_dir_all(dir);
 }
