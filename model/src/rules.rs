@@ -264,7 +264,9 @@ pub fn build_commit_telling_drops(
     for (_, a) in by_value.app_syncs() {
         r3_known_application_id(states, &a, rules)?;
     }
-    // By reference, AppSyncs: keep one unless R7, R3 or R5 refuses it.
+    // By reference, AppSyncs: keep one unless R7, R3, R5 or R4 refuses it
+    // (R4: the committer's own by-value GroupContextExtensions proposal wins
+    // over cached AppSyncs).
     let mut taken = *by_value;
     let mut kept = ProposalList::new();
     for item in cached.as_slice() {
@@ -276,7 +278,8 @@ pub fn build_commit_telling_drops(
             let mut joined = taken;
             joined.push(*item);
             let verdict = r3_known_application_id(states, &a, rules)
-                .and_then(|()| r5_one_app_sync_per_id(&joined, rules));
+                .and_then(|()| r5_one_app_sync_per_id(&joined, rules))
+                .and_then(|()| r4_no_gce_with_app_sync(&joined, rules));
             if let Err(reason) = verdict {
                 dropped(*item, reason);
                 continue;

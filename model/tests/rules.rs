@@ -232,3 +232,26 @@ fn send_side_faults_come_from_the_rule_functions() {
     let list = build_commit(&two, &ProposalList::new(), &s, &with_gce).unwrap();
     assert_eq!(list.as_slice(), &[gce(M0, false)]);
 }
+
+/// The committer's own GroupContextExtensions proposal, alone by value, wins
+/// over cached AppSyncs: R4 drops them (as `impl/src/rules.rs` does with
+/// `R4Outcome::DropByReferenceGceAndAppSyncs`), so that the commit it builds
+/// is one its receivers accept.
+#[test]
+fn a_by_value_gce_drops_cached_app_syncs() {
+    let s = ApplicationStates::initial(2);
+    let cached = ProposalList::from_iter([app(M0, 1, 1, false), gce(M0, false)]);
+    let by_value = ProposalList::from_iter([gce(M1, true)]);
+    let mut drops = Vec::new();
+    let list = build_commit_telling_drops(&cached, &by_value, &s, &rules(), |item, reason| {
+        drops.push((item, reason))
+    })
+    .unwrap();
+    assert_eq!(list.as_slice(), &[gce(M1, true)]);
+    assert_eq!(
+        drops,
+        vec![(app(M0, 1, 1, false), Reason::AppSyncWithGce)],
+        "the cached GCE is left out untold (one GCE per commit)"
+    );
+    assert_eq!(validate(&list, &s, &rules()).map(|_| ()), Ok(()));
+}
