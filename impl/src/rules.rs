@@ -235,6 +235,8 @@ pub fn r5_one_app_sync_per_id<'a>(
             kept.push(Some(candidate));
             continue;
         };
+        // Receive reaches the loop only under DuplicateCheckAdjacentOnly
+        // (otherwise `first_repeated_id` above decides).
         if direction == CommitDirection::Receive {
             return Err(duplicate);
         }
