@@ -95,7 +95,7 @@ pub fn run(
         let tally = replay_out_of(
             &model,
             &state,
-            &world,
+            world,
             &path,
             &mut report.coverage,
             |action, next, next_world| {
@@ -127,15 +127,17 @@ pub(crate) struct Tally {
 }
 
 /// Replays every transition out of `state`, which `path` reached and whose
-/// real groups are `world`: each action the model takes is played on a
-/// clone of `world` and compared, each commit it refuses is checked to be
-/// refused. `each(action, next, next_world)` receives every successor; the
-/// rule paths go into `coverage`. The one loop of the exhaustive replay,
-/// whole (`run`) or in parts (`partitioned.rs`).
+/// real groups are `world`: each action the model takes is played on its
+/// own copy of `world` (the last one on `world` itself, which saves about
+/// half of the clones, since most states have two successors or fewer) and
+/// compared; each commit the model refuses is checked to be refused.
+/// `each(action, next, next_world)` receives every successor, in the order
+/// of the model's actions; the rule paths go into `coverage`. The one loop
+/// of the exhaustive replay, whole (`run`) or in parts (`partitioned.rs`).
 pub(crate) fn replay_out_of(
     model: &AppSyncModel,
     state: &State,
-    world: &RealWorld,
+    world: RealWorld,
     path: &[Action],
     coverage: &mut Coverage,
     mut each: impl FnMut(Action, State, RealWorld),
@@ -146,25 +148,46 @@ pub(crate) fn replay_out_of(
     };
     let mut actions = Vec::new();
     model.actions(state, &mut actions);
-    for action in actions {
+    let with_path = |action: Action| {
         let mut next_path = path.to_vec();
         next_path.push(action);
-        let next = match enabled(model, state, &action) {
-            Move::To(next) => next,
+        next_path
+    };
+    // Refusals first: each probes a copy of `world`, which must still be
+    // whole when the last successor takes it.
+    let mut successors = Vec::new();
+    for action in actions {
+        match enabled(model, state, &action) {
+            Move::To(next) => successors.push((action, next)),
             Move::Refused => {
-                if let Some(reason) = refuse(model, state, &action, world, &next_path)? {
+                if let Some(reason) = refuse(model, state, &action, &world, &with_path(action))? {
                     tally.refusals += 1;
                     coverage.record_refusal(reason);
                 }
-                continue;
             }
-            Move::Disabled => continue,
-        };
-        tally.successors += 1;
-        let mut next_world = world.clone();
-        step_and_compare(model, state, &action, &next, &mut next_world, &next_path)?;
+            Move::Disabled => {}
+        }
+    }
+    tally.successors = successors.len();
+    let last = successors.pop();
+    let mut play = |action: Action, next: State, mut next_world: RealWorld| {
+        step_and_compare(
+            model,
+            state,
+            &action,
+            &next,
+            &mut next_world,
+            &with_path(action),
+        )?;
         coverage.record_step(model, state, &action, &next);
         each(action, next, next_world);
+        Ok::<(), ConformanceError>(())
+    };
+    for (action, next) in successors {
+        play(action, next, world.clone())?;
+    }
+    if let Some((action, next)) = last {
+        play(action, next, world)?;
     }
     Ok(tally)
 }

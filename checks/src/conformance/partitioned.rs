@@ -273,7 +273,7 @@ fn replay_part(
         let tally = replay_out_of(
             model,
             state,
-            &world,
+            world,
             &path,
             &mut report.coverage,
             |action, next, next_world| {

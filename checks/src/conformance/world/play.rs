@@ -2,6 +2,8 @@
 //! operations on real groups, and the delivery service hands real messages
 //! to real members in the model's order.
 
+use std::sync::Arc;
+
 use mls_rs::{Extension, ExtensionList, MlsMessage, WireFormat};
 
 use appsync_model::semantics::Item;
@@ -228,7 +230,9 @@ impl RealWorld {
             let _ = adversary.process(message.clone());
         }
         let position = self.log.len();
-        self.log.push(Entry { message });
+        self.log.push(Entry {
+            message: Arc::new(message),
+        });
         // The DS does not send a member its own proposal back.
         if let Some(p) = proposer {
             self.queues[p].mark_processed(position);
@@ -246,6 +250,7 @@ impl RealWorld {
             .get(at)
             .ok_or_else(|| WorldError::Setup(format!("member {m} has nothing at {at}")))?
             .message
+            .as_ref()
             .clone();
         let outcome = self.members[m].process(entry);
         let keep = matches!(&outcome, Err(r) if r.reason == RejectionReason::UnknownProposal);
