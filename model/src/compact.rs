@@ -5,8 +5,8 @@
 //! [`semantics`](crate::semantics) says; here is only how it is packed.
 
 use crate::semantics::{
-    AppSync, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal, Sender,
-    StatesDefect, writer_value,
+    AppSync, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal,
+    SECOND_VALUE_OFFSET, Sender, StatesDefect, is_second_value, writer_value,
 };
 use std::fmt;
 
@@ -205,18 +205,22 @@ impl FromIterator<Item> for ProposalList {
 }
 
 /// A set of by-reference proposals (a member's cache, or a commit's references),
-/// one bit per (sender, proposal); an AppSync's `new_state` is its sender's
-/// [`writer_value`], so it needs no bits. Bit order is the canonical order of
-/// the send rules: sender (members by leaf, then the external sender, then the
-/// non-member), then `application_id` (then `new_state`, fixed per sender); a
-/// sender's GCE last.
+/// one bit per (sender, proposal); an AppSync's `new_state` is one of its
+/// sender's two [`writer_values`](crate::semantics::writer_values), so it
+/// needs one bit per id. Bit order is the canonical order of the send rules:
+/// sender (members by leaf, then the external sender, then the non-member),
+/// then `application_id`, then `new_state` (the first value before the
+/// second); a sender's GCE last.
 #[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProposalSet(u64);
 
-const KINDS: u32 = MAX_IDS as u32 + 1;
+/// Per sender: two values for each id, then the GCE.
+const KINDS: u32 = 2 * MAX_IDS as u32 + 1;
 const EXTERNAL_SLOT: u32 = MAX_MEMBERS as u32;
 const NON_MEMBER_SLOT: u32 = MAX_MEMBERS as u32 + 1;
 const BLOCK: u64 = (1 << KINDS) - 1;
+// Every sender's block fits in the 64 bits.
+const _: () = assert!((NON_MEMBER_SLOT + 1) * KINDS <= 64);
 
 impl ProposalSet {
     /// The bit of a proposal, or `None` for one no set can hold (an
@@ -229,8 +233,12 @@ impl ProposalSet {
         };
         let kind = match proposal {
             Proposal::AppSync(a) => {
-                debug_assert_eq!(a.new_state, writer_value(sender), "values are writer tags");
-                a.application_id as u32 - 1
+                let second = is_second_value(sender, a.new_state);
+                debug_assert!(
+                    second || a.new_state == writer_value(sender),
+                    "values are writer tags"
+                );
+                2 * (a.application_id as u32 - 1) + u32::from(second)
             }
             Proposal::Gce => KINDS - 1,
             Proposal::IllFormedGce(_) => return None,
@@ -248,9 +256,14 @@ impl ProposalSet {
         let proposal = if kind == KINDS - 1 {
             Proposal::Gce
         } else {
+            let second = if kind % 2 == 1 {
+                SECOND_VALUE_OFFSET
+            } else {
+                0
+            };
             Proposal::AppSync(AppSync {
-                application_id: kind as u8 + 1,
-                new_state: writer_value(sender),
+                application_id: (kind / 2) as u8 + 1,
+                new_state: writer_value(sender) + second,
             })
         };
         (sender, proposal)

@@ -89,6 +89,11 @@ pub struct AppSyncConfig {
     pub faulty_member: Option<u8>,
     /// How applications re-send an update that missed its epoch.
     pub retry: RetryPolicy,
+    /// How many values each writer may propose by reference (1 or 2; see
+    /// [`writer_values`](crate::semantics::writer_values)): with two, a
+    /// member that wrote A and then B can write A again, and a write that
+    /// returns an id to an earlier value is told apart from no write.
+    pub values_per_writer: u8,
 }
 
 impl AppSyncConfig {
@@ -128,7 +133,7 @@ impl AppSyncConfig {
 
     /// Checks the bounds the model supports, the ones [`into_model`] asserts:
     /// 2..=5 members, 1..=3 application ids, at most 2 by-value AppSyncs,
-    /// 1..=99 epochs, and for `by_value_unknown_ids` the "create" reading,
+    /// 1..=99 epochs, 1 or 2 values per writer, and for `by_value_unknown_ids` the "create" reading,
     /// K <= 2 (both unknown ids K+1 and K+2 must be at most 4) and
     /// `max_by_value == 2`. A command line should call this first and report
     /// the error; `into_model` panics on it.
@@ -147,6 +152,9 @@ impl AppSyncConfig {
         }
         if !(1..100).contains(&self.max_epoch) {
             return Err(ConfigError::MaxEpoch(self.max_epoch));
+        }
+        if !(1..=2).contains(&self.values_per_writer) {
+            return Err(ConfigError::ValuesPerWriter(self.values_per_writer));
         }
         if self.by_value_unknown_ids {
             if self.unknown_id != UnknownIdPolicy::Create {
@@ -177,6 +185,8 @@ pub enum ConfigError {
     MaxByValue(u8),
     /// `max_epoch` is not in 1..=99.
     MaxEpoch(u8),
+    /// `values_per_writer` is not 1 or 2.
+    ValuesPerWriter(u8),
     /// `by_value_unknown_ids` under `UnknownIdPolicy::Reject`, which would
     /// refuse every such commit.
     ByValueUnknownIdsNeedCreate,
@@ -198,6 +208,9 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::MaxByValue(n) => write!(f, "max_by_value = {n}, must be 0 to 2"),
             ConfigError::MaxEpoch(e) => write!(f, "max_epoch = {e}, must be 1 to 99"),
+            ConfigError::ValuesPerWriter(n) => {
+                write!(f, "values_per_writer = {n}, must be 1 or 2")
+            }
             ConfigError::ByValueUnknownIdsNeedCreate => {
                 f.write_str("by_value_unknown_ids needs unknown_id = Create")
             }

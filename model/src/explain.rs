@@ -289,6 +289,11 @@ pub fn why(model: &AppSyncModel, property: &str, states: &[State], actions: &[Ac
                 )
             })
         }
+        p::OWN_OTHER_VALUE_REPLACED => Some(
+            "an honest member applied an AppSync that replaced its writer's other value: \
+             that writer's id went from one of its values to the other"
+                .to_string(),
+        ),
         p::LIST_ORDER_NOT_ID_ORDER => (0..s.members.len())
             .find(|&m| !member(m).application_states.in_id_order())
             .map(|m| {

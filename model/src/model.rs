@@ -10,7 +10,9 @@
 use crate::compact::{ApplicationStates, ByValue, ProposalSet};
 use crate::config::{AppSyncConfig, DeliveryPolicy, RetryPolicy};
 use crate::delivery;
-use crate::semantics::{AppSync, Faults, Proposal, Rules, Sender, UnknownIdPolicy, writer_value};
+use crate::semantics::{
+    AppSync, Faults, Proposal, Rules, Sender, UnknownIdPolicy, writer_value, writer_values,
+};
 use crate::state::{Forgery, Ghost, Intent, Member, MemberView, Message, Outcome, State};
 use stateright::{Model, Property};
 
@@ -278,13 +280,16 @@ impl Model for AppSyncModel {
                         }
                     }
                     None => {
-                        let new_state = writer_value(Sender::Member(member));
-                        for &application_id in &self.proposable {
-                            let app_sync = AppSync {
-                                application_id,
-                                new_state,
-                            };
-                            actions.push(Action::Propose { member, app_sync });
+                        let values =
+                            writer_values(Sender::Member(member), self.cfg.values_per_writer);
+                        for new_state in values {
+                            for &application_id in &self.proposable {
+                                let app_sync = AppSync {
+                                    application_id,
+                                    new_state,
+                                };
+                                actions.push(Action::Propose { member, app_sync });
+                            }
                         }
                     }
                 }

@@ -29,7 +29,7 @@ impl Preset {
 }
 
 /// Every preset, the main job's first, in the order they run.
-pub static PRESETS: [Preset; 12] = [
+pub static PRESETS: [Preset; 13] = [
     DEFAULT,
     ADVERSARIAL,
     OUTSIDERS,
@@ -38,6 +38,7 @@ pub static PRESETS: [Preset; 12] = [
     SEQUENCER,
     RULE_PATHS,
     BY_REFERENCE,
+    TWO_VALUES,
     DEEP,
     LARGE,
     FULL,
@@ -77,6 +78,7 @@ pub const DEFAULT: Preset = Preset {
         faults: Faults::default(),
         faulty_member: None,
         retry: RetryPolicy::StaleRetry,
+        values_per_writer: 1,
     },
 };
 
@@ -206,6 +208,25 @@ pub const BY_REFERENCE: Preset = Preset {
         propose_unknown_id: true,
         external_proposals: 0,
         forgeries: 1,
+        ..DEFAULT.config()
+    },
+};
+
+/// Each member may write two values (`m+1` and `m+17`), over three epochs:
+/// a member can write A, then B, then A again, and a commit can return an
+/// id to a value it held before (ABA), which one value per writer cannot
+/// show. The re-read policy, so that a lost update is not the only story.
+pub const TWO_VALUES: Preset = Preset {
+    name: "two-values",
+    purpose: "2 members, 1 id, 3 epochs, two values per writer: writes that return an id \
+              to an earlier value (A, B, A)",
+    main_job: true,
+    config: || AppSyncConfig {
+        application_ids: 1,
+        max_epoch: 3,
+        external_proposals: 0,
+        values_per_writer: 2,
+        retry: RetryPolicy::ReRead,
         ..DEFAULT.config()
     },
 };

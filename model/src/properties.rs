@@ -32,6 +32,7 @@ pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
 pub const EXTERNAL_COMMIT_REJECTED: &str = "external commit with AppSync rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
+pub const OWN_OTHER_VALUE_REPLACED: &str = "writer replaces its own other value";
 /// Only checked when `by_value_unknown_ids` is on (see [`claims`]).
 pub const LIST_ORDER_NOT_ID_ORDER: &str = "list order differs from id order";
 
@@ -219,6 +220,12 @@ pub fn all() -> Vec<Claim> {
                     "needs the relay delivery service (the sequencer refuses the second commit)",
                 )
             },
+        },
+        Claim {
+            property: Property::sometimes(OWN_OTHER_VALUE_REPLACED, |_: &M, s: &State| {
+                s.ghost.has(Ghost::OWN_OTHER_VALUE_REPLACED)
+            }),
+            excuse: |cfg| needs(cfg.values_per_writer == 2, "needs two values per writer"),
         },
         Claim {
             property: Property::sometimes(LIST_ORDER_NOT_ID_ORDER, |_: &M, s: &State| {

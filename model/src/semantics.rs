@@ -10,7 +10,11 @@
 //! writes its own value: 0 is the initial value, member `m` writes `m+1`, the
 //! external sender 6, the non-member 7, the adversary 8 ([`writer_value`]).
 //! Every overwrite by another writer is then visible, and every value names
-//! its writer, which makes authenticity and lost updates precise.
+//! its writer, which makes authenticity and lost updates precise. A writer
+//! that writes one value cannot show a write that returns an id to an
+//! earlier value of the same writer (A, B, A again), so configurations may
+//! give each writer a second value, its first plus [`SECOND_VALUE_OFFSET`]
+//! ([`writer_values`]).
 
 use std::fmt;
 
@@ -81,13 +85,32 @@ pub enum Sender {
     NonMember,
 }
 
-/// The value `sender` writes with every AppSync (see the module header).
+/// The value `sender` writes with every AppSync (see the module header), and
+/// its first value when it has two.
 pub fn writer_value(sender: Sender) -> u8 {
     match sender {
         Sender::Member(m) => m + 1,
         Sender::External => MAX_MEMBERS as u8 + 1,
         Sender::NonMember => MAX_MEMBERS as u8 + 2,
     }
+}
+
+/// A writer's second value is its first plus this: 17..=21 for members,
+/// 22 for the external sender, 23 for the non-member, so that it names its
+/// writer too and meets no first value, the adversary's 8 or the initial 0.
+pub const SECOND_VALUE_OFFSET: u8 = 16;
+
+/// The values `sender` may write when each writer has `per_writer` (1 or 2).
+pub fn writer_values(sender: Sender, per_writer: u8) -> impl Iterator<Item = u8> {
+    let first = writer_value(sender);
+    [first, first + SECOND_VALUE_OFFSET]
+        .into_iter()
+        .take(per_writer as usize)
+}
+
+/// Whether `value` is `sender`'s second value.
+pub fn is_second_value(sender: Sender, value: u8) -> bool {
+    value == writer_value(sender) + SECOND_VALUE_OFFSET
 }
 
 /// One proposal of a commit's proposal list.

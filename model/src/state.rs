@@ -7,7 +7,7 @@
 use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
 use crate::semantics::{
     AppSync, ApplicationState, GcePolicy, Item, MAX_IDS, Proposal, Reason, Rules, Sender,
-    UnknownIdPolicy,
+    UnknownIdPolicy, writer_values,
 };
 
 /// The invalid commit kinds the adversary forges.
@@ -182,6 +182,10 @@ impl Ghost {
     pub const COMMITTED_APP_SYNC_INVISIBLE: u8 = 8;
     /// A value changed without an AppSync for its id (a GCE rewrite).
     pub const WRITE_WITHOUT_APP_SYNC: u8 = 16;
+    /// A writer's AppSync replaced the writer's own other value (only with
+    /// two values per writer: the witness that writes which return an id
+    /// to a writer's earlier value are explored).
+    pub const OWN_OTHER_VALUE_REPLACED: u8 = 32;
 
     pub fn has(&self, bit: u8) -> bool {
         self.0 & bit != 0
@@ -233,6 +237,12 @@ impl Ghost {
                 };
             if !authentic {
                 self.0 |= Ghost::UNAUTHENTIC_VALUE;
+            }
+            if let (Some((sender, a)), Some(before)) = (last, old.get(id))
+                && before != a.new_state
+                && writer_values(sender, 2).any(|v| v == before)
+            {
+                self.0 |= Ghost::OWN_OTHER_VALUE_REPLACED;
             }
             // A committed AppSync for an id the list may name must show.
             let nameable =

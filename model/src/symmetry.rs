@@ -12,7 +12,7 @@
 //! symmetry.
 
 use crate::compact::{ApplicationStates, ProposalSet};
-use crate::semantics::{AppSync, Sender};
+use crate::semantics::{AppSync, MAX_MEMBERS, SECOND_VALUE_OFFSET, Sender};
 use crate::state::{Commit, Intent, Member, Message, State};
 use stateright::{Representative, Rewrite, RewritePlan};
 
@@ -68,11 +68,17 @@ impl Rewrite<MemberId> for Message {
     }
 }
 
-/// Renames a member's writer value (`m+1`); other values are fixed.
+/// Renames a member's writer values (`m+1`, and `m+17` when writers have
+/// two); other values are fixed.
 fn rewrite_value<S>(v: u8, plan: &RewritePlan<MemberId, S>) -> u8 {
-    match v {
-        1..=5 => plan.rewrite(&MemberId(v - 1)).0 + 1,
-        _ => v,
+    let firsts = 1..=MAX_MEMBERS as u8;
+    let seconds = firsts.start() + SECOND_VALUE_OFFSET..=firsts.end() + SECOND_VALUE_OFFSET;
+    if firsts.contains(&v) {
+        plan.rewrite(&MemberId(v - 1)).0 + 1
+    } else if seconds.contains(&v) {
+        plan.rewrite(&MemberId(v - SECOND_VALUE_OFFSET - 1)).0 + SECOND_VALUE_OFFSET + 1
+    } else {
+        v
     }
 }
 

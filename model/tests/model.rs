@@ -362,8 +362,12 @@ fn validate_reports_typed_errors() {
     assert_eq!(k2.validate(), Ok(()));
 }
 
-/// The main job's presets, and the witnesses each is pinned to reach above.
-const MAIN_JOB: [(&str, &[&str]); 8] = [
+/// Pinned in `two_values.rs`.
+const TWO_VALUES_WITNESSES: [&str; 2] = [OWN_OTHER_VALUE_REPLACED, CONCURRENT_COMMITS_ONE_WINS];
+
+/// The main job's presets, and the witnesses each is pinned to reach (above,
+/// or in the preset's own test file).
+const MAIN_JOB: [(&str, &[&str]); 9] = [
     ("default", &DEFAULT_WITNESSES),
     ("adversarial", &ADVERSARIAL_WITNESSES),
     ("outsiders", &OUTSIDERS_WITNESSES),
@@ -372,6 +376,7 @@ const MAIN_JOB: [(&str, &[&str]); 8] = [
     ("sequencer", &SEQUENCER_WITNESSES),
     ("rule-paths", &RULE_PATHS_WITNESSES),
     ("by-reference", &BY_REFERENCE_WITNESSES),
+    ("two-values", &TWO_VALUES_WITNESSES),
 ];
 
 /// Together the main job's presets reach every `sometimes` witness.

@@ -115,6 +115,10 @@ pub struct ConfigArgs {
     /// How applications re-send an update that missed its epoch.
     #[arg(long, value_enum)]
     pub retry: Option<RetryArg>,
+    /// Values each writer may propose (1 or 2; two make a return to an
+    /// earlier value, A then B then A, visible).
+    #[arg(long)]
+    pub values_per_writer: Option<u8>,
 }
 
 impl ConfigArgs {
@@ -143,6 +147,7 @@ impl ConfigArgs {
         set(&mut cfg.external_commits, self.external_commits);
         cfg.by_value_refusals |= self.refusals;
         set(&mut cfg.forgeries, self.forgeries);
+        set(&mut cfg.values_per_writer, self.values_per_writer);
         cfg.propose_unknown_id |= self.propose_unknown_id;
         cfg.gce_proposals |= self.gce_proposals;
         if let Some(u) = self.unknown_id {

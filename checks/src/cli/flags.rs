@@ -34,6 +34,11 @@ pub fn config_flags(base: Option<&Preset>, cfg: &AppSyncConfig) -> Result<Vec<St
             cfg.external_commits,
         ),
         ("--forgeries", from.forgeries, cfg.forgeries),
+        (
+            "--values-per-writer",
+            from.values_per_writer,
+            cfg.values_per_writer,
+        ),
     ];
     for (flag, old, new) in numbers {
         if old != new {

@@ -42,6 +42,7 @@ pub fn config_json(cfg: &AppSyncConfig) -> Value {
             RetryPolicy::ReRead => "re_read",
         },
         "faulty_member": cfg.faulty_member,
+        "values_per_writer": cfg.values_per_writer,
         "unknown_id": match cfg.unknown_id {
             UnknownIdPolicy::Reject => "reject",
             UnknownIdPolicy::Create => "create",
