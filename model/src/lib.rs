@@ -48,6 +48,7 @@
 //! checker.assert_no_discovery(properties::AGREEMENT);
 //! ```
 
+pub mod app_data;
 pub mod chart;
 pub mod commits;
 pub mod compact;
@@ -66,6 +67,7 @@ pub mod shortest;
 pub mod state;
 pub mod symmetry;
 
+pub use app_data::Profile;
 pub use compact::{ApplicationStates, ByValue, ProposalList};
 pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy, RetryPolicy};
 pub use explain::format_trace;
