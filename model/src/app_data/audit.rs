@@ -78,8 +78,14 @@ pub fn judge(cfg: &AduConfig, current: &[(u8, Data)], items: &[(Sender, Proposal
             v.invalid = true;
             continue;
         }
-        let list: Vec<_> = updates.iter().filter(|(_, u)| u.component_id == id).collect();
-        let removes = list.iter().filter(|(_, u)| u.op == Operation::Remove).count();
+        let list: Vec<_> = updates
+            .iter()
+            .filter(|(_, u)| u.component_id == id)
+            .collect();
+        let removes = list
+            .iter()
+            .filter(|(_, u)| u.op == Operation::Remove)
+            .count();
         if removes > 0 && list.len() > 1 {
             v.invalid = true;
         }

@@ -90,13 +90,19 @@ impl AduConfig {
             return Err(format!("members must be 1 to 3, not {}", self.members));
         }
         if !(1..=2).contains(&self.components) {
-            return Err(format!("components must be 1 or 2, not {}", self.components));
+            return Err(format!(
+                "components must be 1 or 2, not {}",
+                self.components
+            ));
         }
         if !(1..=3).contains(&self.max_epoch) {
             return Err(format!("max epoch must be 1 to 3, not {}", self.max_epoch));
         }
         let sorted = self.initial.windows(2).all(|w| w[0].0 < w[1].0);
-        let known = self.initial.iter().all(|(id, _)| (1..=self.components).contains(id));
+        let known = self
+            .initial
+            .iter()
+            .all(|(id, _)| (1..=self.components).contains(id));
         if !sorted || !known {
             return Err("the initial dictionary must be sorted, unique and known".into());
         }

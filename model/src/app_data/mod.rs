@@ -37,7 +37,7 @@
 //!   update or remove computed from the dictionary it holds, or a
 //!   GroupContextExtensions proposal); it caches the proposals of its
 //!   epoch; it commits (`Commit`) its cache, filtered by the send rules,
-//!   plus optional updates by value, with at most one commit in flight.
+//!   plus optional updates by value, at most once per epoch.
 //!   Optional actors: the external sender (`External`, once per epoch, at
 //!   the group's newest epoch), a new member's external commit
 //!   (`ExternalCommit`, once), and a stale retry (`Repropose`: the
@@ -148,11 +148,11 @@ pub fn shortest_discoveries(
         actions.clear();
         model.actions(&state, &mut actions);
         for action in actions.drain(..) {
-            if let Some(next) = model.next_state(&state, action) {
-                if seen.insert(next.clone()) {
-                    tree.push((node, Some(action)));
-                    queue.push_back((next, tree.len() - 1));
-                }
+            if let Some(next) = model.next_state(&state, action)
+                && seen.insert(next.clone())
+            {
+                tree.push((node, Some(action)));
+                queue.push_back((next, tree.len() - 1));
             }
         }
     }

@@ -24,7 +24,9 @@ pub struct Member {
     pub cache: Vec<u8>,
     /// Sent its one proposal of this epoch.
     pub proposed: bool,
-    /// Has a commit in flight.
+    /// Has sent a commit in this epoch (it commits at most once per epoch:
+    /// a client discards its pending commit when it moves on, and one its
+    /// own rules reject is not sent again).
     pub pending: bool,
     /// The application's open update (only with `retry`): sent, not yet
     /// applied.
@@ -311,7 +313,11 @@ impl AduModel {
     fn build(&self, state: &State, member: u8, by_value: ByValue) -> Option<Applied> {
         let m = &state.members[member as usize];
         let at = state.log.len() as u8;
-        let cached: Vec<Item> = m.cache.iter().map(|r| cached_item(&state.log, *r)).collect();
+        let cached: Vec<Item> = m
+            .cache
+            .iter()
+            .map(|r| cached_item(&state.log, *r))
+            .collect();
         let own = own_items(
             Sender::Member(member),
             at,
@@ -357,18 +363,12 @@ impl AduModel {
                     state.members[mi].cache.push(at);
                 }
             }
-            Message::Commit {
-                epoch, committer, ..
-            } => {
-                if committer == Sender::Member(member) {
-                    state.members[mi].pending = false;
-                }
+            Message::Commit { epoch, .. } => {
                 let m = &state.members[mi];
                 if epoch != m.epoch {
                     return;
                 }
-                let Ok(applied) =
-                    receive(&self.rules[mi], &state.log, at, &m.cache, &m.dictionary)
+                let Ok(applied) = receive(&self.rules[mi], &state.log, at, &m.cache, &m.dictionary)
                 else {
                     return;
                 };
@@ -378,6 +378,7 @@ impl AduModel {
                 m.dictionary = applied.dictionary;
                 m.cache.clear();
                 m.proposed = false;
+                m.pending = false;
                 if let Some(intent) = m.intent {
                     let done = commit_items(&state.log, at).iter().any(|i| {
                         i.sender == Sender::Member(member)
@@ -457,7 +458,8 @@ impl Model for AduModel {
                 }
             }
             if !m.pending {
-                let choices = std::iter::once(ByValue::Nothing).chain(self.cfg.by_value.iter().copied());
+                let choices =
+                    std::iter::once(ByValue::Nothing).chain(self.cfg.by_value.iter().copied());
                 for by_value in choices {
                     if self.build(state, member, by_value).is_some() {
                         actions.push(Action::Commit { member, by_value });

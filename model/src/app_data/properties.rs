@@ -138,12 +138,18 @@ pub fn all() -> Vec<Property<AduModel>> {
         Property::sometimes(ENTRY_REMOVED, |_, s: &State| s.ghost.removed),
         Property::sometimes(SEVERAL_UPDATES, |_, s: &State| s.ghost.several_updates),
         Property::sometimes(CAS_REFUSAL, |_, s: &State| s.ghost.cas_refused),
-        Property::sometimes(EXTERNAL_SENDER_APPLIED, |_, s: &State| s.ghost.external_applied),
+        Property::sometimes(EXTERNAL_SENDER_APPLIED, |_, s: &State| {
+            s.ghost.external_applied
+        }),
         Property::sometimes(EXTERNAL_COMMIT_APPLIED, |_, s: &State| {
             s.ghost.external_commit_applied
         }),
         Property::sometimes(GCE_WITH_UPDATES, |_, s: &State| s.ghost.gce_with_updates),
-        Property::sometimes(GCE_REWRITE_DROPPED, |_, s: &State| s.ghost.gce_rewrite_dropped),
-        Property::sometimes(GCE_REWRITE_APPLIED, |_, s: &State| s.ghost.gce_rewrite_applied),
+        Property::sometimes(GCE_REWRITE_DROPPED, |_, s: &State| {
+            s.ghost.gce_rewrite_dropped
+        }),
+        Property::sometimes(GCE_REWRITE_APPLIED, |_, s: &State| {
+            s.ghost.gce_rewrite_applied
+        }),
     ]
 }

@@ -184,7 +184,8 @@ pub fn u4_one_remove_or_updates(
     if direction == Direction::Receive {
         return Ok(items);
     }
-    let own: Vec<(ComponentId, (usize, usize))> = ids.iter().map(|&id| (id, count(id, true))).collect();
+    let own: Vec<(ComponentId, (usize, usize))> =
+        ids.iter().map(|&id| (id, count(id, true))).collect();
     let mut kept: Vec<(Item, AppDataUpdate)> = Vec::with_capacity(items.len());
     for (item, update) in items {
         let id = update.component_id;

@@ -166,7 +166,9 @@ pub enum Proposal {
     /// A GroupContextExtensions proposal that changes another extension and
     /// either leaves the dictionary as it is (`rewrite: false`) or replaces
     /// it by [`gce_dictionary`] (`rewrite: true`).
-    Gce { rewrite: bool },
+    Gce {
+        rewrite: bool,
+    },
 }
 
 /// The value a rewriting GroupContextExtensions proposal stores in
