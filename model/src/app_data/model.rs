@@ -20,7 +20,8 @@ pub struct Member {
     pub dictionary: Dictionary,
     /// Next log position to process.
     pub cursor: u8,
-    /// Log positions of the proposals cached for this epoch.
+    /// Log positions of the proposals cached for this epoch (its own from
+    /// the moment it sends them, others' when it reads them).
     pub cache: Vec<u8>,
     /// Sent its one proposal of this epoch.
     pub proposed: bool,
@@ -359,8 +360,9 @@ impl AduModel {
         let message = state.log[at as usize].clone();
         match message {
             Message::Proposal { epoch, .. } => {
-                if epoch == state.members[mi].epoch {
-                    state.members[mi].cache.push(at);
+                let m = &mut state.members[mi];
+                if epoch == m.epoch && !m.cache.contains(&at) {
+                    m.cache.push(at);
                 }
             }
             Message::Commit { epoch, .. } => {
@@ -493,6 +495,8 @@ impl Model for AduModel {
                     m.intent = Some(u);
                 }
                 let epoch = m.epoch;
+                // A client caches its own proposal when it sends it.
+                m.cache.push(last.log.len() as u8);
                 self.append(
                     &mut state,
                     Message::Proposal {
@@ -506,6 +510,7 @@ impl Model for AduModel {
                 let m = &mut state.members[member as usize];
                 m.proposed = true;
                 let (epoch, intent) = (m.epoch, m.intent?);
+                m.cache.push(last.log.len() as u8);
                 self.append(
                     &mut state,
                     Message::Proposal {
