@@ -41,6 +41,9 @@
 //! as a message-sequence chart, and `explorer.rs` gives stateright's
 //! Explorer all three.
 //!
+//! The successor, AppDataUpdate (draft-ietf-mls-extensions), is a second,
+//! self-contained model in [`app_data`]; [`Profile`] names the two.
+//!
 //! ```no_run
 //! use appsync_model::{presets, properties};
 //! use stateright::{Checker, Model};
