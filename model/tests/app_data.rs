@@ -159,6 +159,11 @@ fn preset_verdict(name: &str) {
         "{name}: always properties that fail"
     );
     assert_eq!(reached, set(want.reached), "{name}: witnesses reached");
+    assert_eq!(
+        set(config::find(name).unwrap().findings),
+        set(want.fails),
+        "{name}: the preset's findings"
+    );
 }
 
 macro_rules! preset_tests {
