@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use stateright::{Checker, Expectation, Model};
 
-use appsync_model::app_data::properties::SOMETIMES;
+use appsync_model::app_data::properties::{SOMETIMES, finding};
 use appsync_model::app_data::{PRESETS, Preset, format_path, shortest_discoveries};
 
 /// Checks `presets` (all of them when `None`) with `threads` checker
@@ -61,7 +61,7 @@ pub fn run(
                 }
                 (_, None) => writeln!(out, "  holds        {name}")?,
                 (_, Some(path)) => {
-                    let finding = p.findings.contains(&name);
+                    let finding = finding(&cfg, name).is_some();
                     failed |= !finding;
                     let word = if finding { "finding" } else { "FAILS" };
                     writeln!(out, "  {word:<12} {name} ({})", steps(path))?;

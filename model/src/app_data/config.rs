@@ -2,10 +2,8 @@
 //! by [`AduConfig::into_model`]) and its named presets ([`PRESETS`]), one
 //! table like the AppSync model's `presets.rs`.
 
-use super::model::ByValue;
-use super::properties::NO_LOST_UPDATE;
 use super::rules::{Faults, Rules};
-use super::types::{ComponentData, ComponentKind, Data, Dictionary, Origin};
+use super::types::{ByValue, ComponentData, ComponentKind, Data, Dictionary, Origin};
 
 /// What the model explores.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -153,9 +151,6 @@ pub struct Preset {
     /// `appsync check --profile app-data-update --preset NAME`.
     pub name: &'static str,
     pub purpose: &'static str,
-    /// The `always` properties the preset is known to violate: findings
-    /// about the draft, not failures of the check (see the README).
-    pub findings: &'static [&'static str],
     config: fn() -> AduConfig,
 }
 
@@ -235,65 +230,55 @@ fn retry() -> AduConfig {
 pub static PRESETS: [Preset; 10] = [
     Preset {
         name: "replace",
-        findings: &[NO_LOST_UPDATE],
         purpose: "2 members, components 1 and 2 (replace), created with 2 only, 1 epoch, \
                   removes, two chained updates by value, app_data_update required",
         config: base,
     },
     Preset {
         name: "cas",
-        findings: &[],
         purpose: "`replace` with the cas component",
         config: || cas(base()),
     },
     Preset {
         name: "replace-outsiders",
-        findings: &[NO_LOST_UPDATE],
         purpose: "`replace` without removes or by-value updates, with the external sender \
                   and a new member's external commit",
         config: outsiders,
     },
     Preset {
         name: "cas-outsiders",
-        findings: &[],
         purpose: "`replace-outsiders` with the cas component",
         config: || cas(outsiders()),
     },
     Preset {
         name: "replace-gce-required",
-        findings: &[NO_LOST_UPDATE],
         purpose: "`replace` without by-value updates, with GroupContextExtensions proposals \
                   (keeping or rewriting the dictionary), app_data_update required",
         config: || gce(true),
     },
     Preset {
         name: "cas-gce-required",
-        findings: &[],
         purpose: "`replace-gce-required` with the cas component",
         config: || cas(gce(true)),
     },
     Preset {
         name: "replace-gce-open",
-        findings: &[NO_LOST_UPDATE],
         purpose: "`replace-gce-required` without app_data_update in required_capabilities",
         config: || gce(false),
     },
     Preset {
         name: "cas-gce-open",
-        findings: &[],
         purpose: "`replace-gce-open` with the cas component",
         config: || cas(gce(false)),
     },
     Preset {
         name: "replace-retry",
-        findings: &[NO_LOST_UPDATE],
         purpose: "1 component (replace), 2 epochs, removes, applications re-send a missed \
                   update computed from their first read",
         config: retry,
     },
     Preset {
         name: "cas-retry",
-        findings: &[NO_LOST_UPDATE],
         purpose: "`replace-retry` with the cas component",
         config: || cas(retry()),
     },

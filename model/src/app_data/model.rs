@@ -9,8 +9,8 @@ use super::config::{AduConfig, EXTERNAL_DATA, NEW_MEMBER_DATA, SECOND};
 use super::properties;
 use super::rules::{Applied, Rules, Violation, build_commit, process_commit};
 use super::types::{
-    AppDataUpdate, ComponentId, ComponentKind, Data, Dictionary, Item, Message, Operation, Origin,
-    Proposal, Sender, Update,
+    AppDataUpdate, ByValue, ComponentId, ComponentKind, Data, Dictionary, Item, Message, Operation,
+    Origin, Proposal, Sender, Update,
 };
 
 /// One honest member.
@@ -82,16 +82,6 @@ pub enum Choice {
     GceKeep,
     /// A GroupContextExtensions proposal rewriting the dictionary.
     GceRewrite,
-}
-
-/// What a committer adds by value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ByValue {
-    Nothing,
-    Update(ComponentId),
-    /// Two updates for one id, the second computed from the first's data.
-    TwoUpdates(ComponentId),
-    Remove(ComponentId),
 }
 
 /// One protocol step.

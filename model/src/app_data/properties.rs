@@ -6,7 +6,9 @@
 
 use stateright::Property;
 
+use super::config::AduConfig;
 use super::model::{AduModel, State};
+use super::types::ComponentKind;
 use super::types::{GCE_DATA, Message, Operation, Origin, Proposal, Sender};
 
 pub const AGREEMENT: &str = "agreement";
@@ -46,6 +48,25 @@ pub const SOMETIMES: [&str; 9] = [
     GCE_REWRITE_DROPPED,
     GCE_REWRITE_APPLIED,
 ];
+
+/// Why a violation of `always` property `property` on `cfg` is a known
+/// finding about the draft rather than a failure of the check; `None`: a
+/// violation is a failure.
+pub fn finding(cfg: &AduConfig, property: &str) -> Option<&'static str> {
+    if property != NO_LOST_UPDATE {
+        return None;
+    }
+    if cfg.component == ComponentKind::Replace {
+        return Some(
+            "several updates per id are valid in one commit and a replace component \
+             applies them in order: the later overwrites the earlier, unseen",
+        );
+    }
+    (cfg.retry && cfg.removes).then_some(
+        "a remove goes to no component logic, so a cas component cannot refuse a stale \
+         remove",
+    )
+}
 
 /// Members in one epoch hold the same dictionary (MLS enforces this
 /// through the key schedule, which the model does not have: the property

@@ -187,6 +187,16 @@ pub fn gce_dictionary(at: u8) -> Dictionary {
     }
 }
 
+/// What a committer adds by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ByValue {
+    Nothing,
+    Update(ComponentId),
+    /// Two updates for one id, the second computed from the first's data.
+    TwoUpdates(ComponentId),
+    Remove(ComponentId),
+}
+
 /// Who sent a proposal or a commit. The derived order is the committer's
 /// canonical order for cached proposals (members by leaf, then the
 /// external sender).
