@@ -41,6 +41,42 @@ fn check_json_reports_every_property_of_a_preset() {
 }
 
 #[test]
+fn check_the_successor_profile() {
+    let run = |preset: &str| {
+        let out = appsync()
+            .args([
+                "check",
+                "--profile",
+                "app-data-update",
+                "--app-data-preset",
+                preset,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let cas = run("cas");
+    assert!(cas.contains("23609 unique states"), "{cas}");
+    assert!(cas.contains("holds        no lost update"), "{cas}");
+    assert!(cas.contains("reached      cas refusal"), "{cas}");
+    let replace = run("replace");
+    assert!(replace.contains("32721 unique states"), "{replace}");
+    assert!(
+        replace.contains(
+            "finding      no lost update (4 steps: propose(m0,Update(1)) deliver(m0) \
+             commit(m0,TwoUpdates(1)) deliver(m0))"
+        ),
+        "{replace}"
+    );
+    assert!(replace.ends_with("all checks passed\n"), "{replace}");
+}
+
+#[test]
 fn check_exits_non_zero_on_an_invalid_configuration() {
     let out = appsync()
         .args(["check", "--members", "9"])

@@ -66,7 +66,7 @@ fn a_path_the_model_cannot_take_is_an_input_error() {
 /// Zero values and inconsistent bounds are refused before anything runs.
 #[test]
 fn zero_values_and_inconsistent_bounds_are_one_line_errors() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["check", "--threads", "0"],
             "'--threads <THREADS>': 0 is not in 1..=",
@@ -102,6 +102,20 @@ fn zero_values_and_inconsistent_bounds_are_one_line_errors() {
         (
             &["check", "--preset", "nonesuch"],
             "invalid value 'nonesuch' for '--preset",
+        ),
+        (
+            &[
+                "check",
+                "--profile",
+                "app-data-update",
+                "--preset",
+                "default",
+            ],
+            "--profile app-data-update takes --app-data-preset and --threads",
+        ),
+        (
+            &["check", "--app-data-preset", "cas"],
+            "--app-data-preset needs --profile app-data-update",
         ),
     ];
     for (args, expected) in cases {

@@ -41,6 +41,9 @@
 //! as a message-sequence chart, and `explorer.rs` gives stateright's
 //! Explorer all three.
 //!
+//! The successor, AppDataUpdate (draft-ietf-mls-extensions), is a second,
+//! self-contained model in [`app_data`]; [`Profile`] names the two.
+//!
 //! ```no_run
 //! use appsync_model::{presets, properties};
 //! use stateright::{Checker, Model};
@@ -48,6 +51,7 @@
 //! checker.assert_no_discovery(properties::AGREEMENT);
 //! ```
 
+pub mod app_data;
 pub mod chart;
 pub mod commits;
 pub mod compact;
@@ -66,6 +70,7 @@ pub mod shortest;
 pub mod state;
 pub mod symmetry;
 
+pub use app_data::Profile;
 pub use compact::{ApplicationStates, ByValue, ProposalList};
 pub use config::{AppSyncConfig, ConfigError, DeliveryPolicy, RetryPolicy};
 pub use explain::format_trace;

@@ -16,7 +16,7 @@ use appsync_model::chart::{Chart, Highlight, render};
 use appsync_model::display::preset_name;
 use appsync_model::presets::{self, PRESETS, Preset};
 
-use super::config::ConfigArgs;
+use super::config::{ConfigArgs, ProfileArg, app_data_preset_parser};
 use super::flags::config_flags;
 use super::progress::{bar, spinner};
 use super::run::Run;
@@ -27,6 +27,14 @@ use crate::modelcheck::{self, CheckOptions, PropertyResult, Verdict};
 /// Flags of `appsync check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Which draft to model: the seed draft's AppSync (default) or the
+    /// successor's AppDataUpdate (model check only, its own presets).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Appsync)]
+    pub profile: ProfileArg,
+    /// With `--profile app-data-update`: the one preset to check (default:
+    /// all of them).
+    #[arg(long, value_parser = app_data_preset_parser())]
+    pub app_data_preset: Option<&'static appsync_model::app_data::Preset>,
     /// The configuration.
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -174,6 +182,24 @@ fn unreached(runs: &[Run], main_job: bool) -> Vec<&'static str> {
 /// `create-order`, which together reach every witness), and replays every
 /// transition of each on mls-rs.
 pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if args.profile == ProfileArg::AppDataUpdate {
+        let appsync_only = !args.config.is_empty()
+            || args.symmetry
+            || args.json
+            || args.conform
+            || args.svg.is_some();
+        if appsync_only {
+            return Err(
+                "--profile app-data-update takes --app-data-preset and --threads; \
+                        the other flags describe the AppSync model"
+                    .into(),
+            );
+        }
+        return super::app_data::run(args.app_data_preset, args.threads);
+    }
+    if args.app_data_preset.is_some() {
+        return Err("--app-data-preset needs --profile app-data-update".into());
+    }
     let main_job = args.config.is_empty();
     let configs: Vec<(Option<&'static Preset>, AppSyncConfig)> = if main_job {
         PRESETS

@@ -49,6 +49,38 @@ pub enum RetryArg {
     ReRead,
 }
 
+/// Which draft `check` models.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// draft-barnes-mls-appsync (the seed draft): the AppSync model, with
+    /// conformance on mls-rs.
+    #[default]
+    Appsync,
+    /// draft-ietf-mls-extensions' AppDataUpdate: the successor model, its
+    /// own presets (`--app-data-preset`), model check only.
+    AppDataUpdate,
+}
+
+impl From<ProfileArg> for appsync_model::Profile {
+    fn from(arg: ProfileArg) -> Self {
+        match arg {
+            ProfileArg::Appsync => appsync_model::Profile::AppSync,
+            ProfileArg::AppDataUpdate => appsync_model::Profile::AppDataUpdate,
+        }
+    }
+}
+
+/// The `--app-data-preset` values: the successor model's presets.
+pub fn app_data_preset_parser()
+-> impl TypedValueParser<Value = &'static appsync_model::app_data::Preset> {
+    let names = appsync_model::app_data::PRESETS
+        .iter()
+        .map(|p| PossibleValue::new(p.name).help(p.purpose));
+    PossibleValuesParser::new(names).try_map(|name| {
+        appsync_model::app_data::config::find(&name).ok_or(format!("no preset named {name}"))
+    })
+}
+
 /// The `--preset` values: the names in the model's table of presets, each
 /// with its purpose as help.
 fn preset_parser() -> impl TypedValueParser<Value = &'static Preset> {

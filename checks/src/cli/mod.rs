@@ -5,6 +5,7 @@
 //! take, a busy port, closed output); errors are one line on standard
 //! error.
 
+pub mod app_data;
 pub mod check;
 pub mod config;
 pub mod conform;
