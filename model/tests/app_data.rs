@@ -732,3 +732,32 @@ fn survey() {
         show(&format!("{name} + {faults:?} in {member:?}"), cfg);
     }
 }
+
+/// Three members on the smallest preset, `cas`: the state space outgrows
+/// this machine (an uncapped BFS passed 11 GB in 4.5 minutes), so the
+/// checker stops once it has generated 3,000,000 states (stateright counts
+/// generated states, revisits included, against the target) and the test
+/// prints the unique states and discoveries by then: `cargo test --release
+/// -p appsync-model --test app_data -- --ignored --nocapture three_members`.
+#[test]
+#[ignore]
+fn three_members() {
+    let started = std::time::Instant::now();
+    let cfg = AduConfig {
+        members: 3,
+        ..preset("cas")
+    };
+    let checker = cfg
+        .into_model()
+        .checker()
+        .target_state_count(3_000_000)
+        .spawn_bfs()
+        .join();
+    let found: Vec<_> = checker.discoveries().keys().copied().collect();
+    println!(
+        "cas, 3 members, stopped at 3,000,000 generated states: {} unique, discovered \
+         {found:?}, {:?}",
+        checker.unique_state_count(),
+        started.elapsed()
+    );
+}
