@@ -14,6 +14,7 @@
 //!
 //! | rule | function |
 //! |------|----------|
+//! | R2 | [`r2_read_app_sync`](crate::rules::r2_read_app_sync) |
 //! | R3 | [`r3_apply_app_sync`](crate::rules::r3_apply_app_sync) |
 //! | R4 | [`r4_no_gce_with_app_sync`](crate::rules::r4_no_gce_with_app_sync) |
 //! | R5 | [`r5_one_app_sync_per_id`](crate::rules::r5_one_app_sync_per_id) (one per id, the Send order), [`r5_apply_in_order`](crate::rules::r5_apply_in_order) |
@@ -221,9 +222,7 @@ impl AppSyncRules {
     ) -> Result<Plan, AppSyncError> {
         let fault = self.seeded();
         let states = r10_well_formed_application_states(&context.extensions)?;
-        let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
-        let candidates =
-            collect_candidates(direction, bundle, roster, context, accept_unauthorized)?;
+        let candidates = collect_candidates(direction, bundle, roster, context, fault)?;
         let candidates = r5_one_app_sync_per_id(direction, candidates, fault)?;
         let policy = match fault {
             Some(Fault::AcceptUnknownId) => UnknownIdPolicy::Create,

@@ -79,6 +79,11 @@ pub struct AppSyncConfig {
     pub external_commits: u8,
     /// An adversary member (leaf N) forging commits, at most this many (0: none).
     pub forgeries: u8,
+    /// The adversary may also forge commits carrying an AppSync proposal
+    /// whose bytes do not decode (R2), one kind per defect
+    /// ([`AppSyncDefect`](crate::semantics::AppSyncDefect)). Off where it
+    /// would only multiply states: four more forgeries at every step.
+    pub undecodable_app_syncs: bool,
     pub delivery: DeliveryPolicy,
     pub unknown_id: UnknownIdPolicy,
     pub gce: GcePolicy,
