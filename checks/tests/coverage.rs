@@ -139,3 +139,23 @@ fn the_undecodable_app_syncs_are_counted_per_codec_error_from_a_real_replay() {
         0
     );
 }
+
+#[test]
+fn the_committers_own_gce_drops_cached_app_syncs_in_a_real_replay() {
+    // `rule-paths` offers a member's own GroupContextExtensions proposal by
+    // value, alone: next to cached AppSyncs the committer drops them (R4),
+    // next to a cached GroupContextExtensions proposal it is the commit's
+    // one (RFC 9420), on mls-rs as in the model.
+    let cfg = AppSyncConfig {
+        application_ids: 1,
+        max_in_flight: 1,
+        ..presets::RULE_PATHS.config()
+    };
+    let report = exhaustive::run(&cfg, &honest_rules(), |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let own_gce = path(Place::DroppedForOwnGce, Some(Reason::AppSyncWithGce));
+    assert!(report.coverage.count(&own_gce) > 0, "{:?}", report.coverage);
+    assert_eq!(
+        RulePath::from_description(&own_gce.describe()),
+        Some(own_gce)
+    );
+}

@@ -317,6 +317,10 @@ impl MlsRules for AppSyncRules {
             .iter()
             .any(|p| is_app_sync(&p.proposal))
         {
+            // No AppSync: R4 only keeps one GroupContextExtensions proposal
+            // per commit on Send (the committer's own).
+            let r4 = r4_no_gce_with_app_sync(judged, &bundle, &[], fault)?;
+            carry_out_r4(&mut bundle, r4);
             return Ok(bundle);
         }
         if screen_late {

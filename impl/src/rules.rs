@@ -145,8 +145,15 @@ pub enum R4Outcome {
 /// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
 /// by-value one is an error next to a by-value AppSync, and makes the
 /// by-reference AppSyncs drop otherwise. `app_syncs` are the AppSyncs that
-/// survived the other rules; the caller carries the outcome out
-/// ([`carry_out_r4`]), because the AppSyncs borrow the bundle.
+/// survived the other rules (empty for a bundle without AppSync); the
+/// caller carries the outcome out ([`carry_out_r4`]), because the AppSyncs
+/// borrow the bundle.
+///
+/// The committer's own by-value GroupContextExtensions proposal also wins
+/// over cached ones with no AppSync in the bundle: RFC 9420, section 12.2,
+/// says a proposal list is invalid if "It contains multiple
+/// GroupContextExtensions proposals", so the cached ones are dropped (else
+/// mls-rs refuses to build the commit).
 ///
 /// `fault` exists only for the seeded faults (feature `fault-injection`);
 /// honest rules pass `None`.
@@ -163,7 +170,18 @@ pub fn r4_no_gce_with_app_sync(
     };
     let gces = bundle.group_context_ext_proposals();
     if app_syncs.is_empty() || !gces.iter().any(wire_gce) {
-        return Ok(R4Outcome::Keep);
+        // One GroupContextExtensions proposal per commit (RFC 9420): on
+        // Send the committer's own by-value one wins over cached ones.
+        let by_value = |p: &ProposalInfo<ExtensionList>| p.source == ProposalSource::ByValue;
+        let cached =
+            |p: &ProposalInfo<ExtensionList>| matches!(p.source, ProposalSource::ByReference(_));
+        let own_wins = direction == CommitDirection::Send
+            && gces.iter().any(by_value)
+            && gces.iter().any(cached);
+        return Ok(match own_wins {
+            true => R4Outcome::DropByReferenceGce,
+            false => R4Outcome::Keep,
+        });
     }
     if direction == CommitDirection::Receive {
         return Err(AppSyncError::AppSyncWithGroupContextExtensions);

@@ -171,12 +171,16 @@ pub const SEQUENCER: Preset = Preset {
 
 /// The committer's by-reference rule paths: cached GroupContextExtensions
 /// proposals (dropped next to an AppSync, R4), cached AppSyncs for an id
-/// without an entry (dropped, R3), two proposals in flight at once. Replayed
-/// on mls-rs by the main job so that every drop reaches real code.
+/// without an entry (dropped, R3), two proposals in flight at once, and the
+/// committer's own GroupContextExtensions proposal by value, alone (cached
+/// AppSyncs dropped for it, R4; a cached GroupContextExtensions proposal
+/// left out, RFC 9420's one per commit). Replayed on mls-rs by the main job
+/// so that every drop reaches real code.
 pub const RULE_PATHS: Preset = Preset {
     name: "rule-paths",
     purpose: "1 epoch, 2 proposals in flight, GroupContextExtensions and unknown-id \
-              proposals by reference, one AppSync by value: the committer's drops",
+              proposals by reference, one AppSync or the committer's own \
+              GroupContextExtensions by value: the committer's drops",
     main_job: true,
     config: || AppSyncConfig {
         max_epoch: 1,

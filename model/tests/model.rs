@@ -126,7 +126,7 @@ const RULE_PATHS_WITNESSES: [&str; 2] = [TWO_APP_SYNCS_APPLIED, CONCURRENT_COMMI
 /// the committer drops what the rules refuse and nothing is violated.
 #[test]
 fn rule_paths_drop_and_violate_nothing() {
-    for (symmetry, expected) in [(false, 43_779), (true, 28_577)] {
+    for (symmetry, expected) in [(false, 56_827), (true, 37_176)] {
         let (unique, found) = check(presets::RULE_PATHS.config(), symmetry);
         assert_eq!(unique, expected, "symmetry={symmetry}");
         assert_eq!(violated(&found), set(&[]), "symmetry={symmetry}");

@@ -21,6 +21,9 @@ pub enum Place {
     Refused,
     /// The committer left a cached proposal out (Send, by reference).
     Dropped,
+    /// The committer left a cached AppSync out for its own by-value
+    /// GroupContextExtensions proposal (Send, R4).
+    DroppedForOwnGce,
     /// A receiver rejected a commit (Receive).
     RejectedCommit,
     /// A receiver rejected a commit for a proposal it carries by reference
@@ -37,9 +40,10 @@ pub enum Place {
 
 impl Place {
     /// Every place, in the table's order.
-    pub const ALL: [Place; 7] = [
+    pub const ALL: [Place; 8] = [
         Place::Refused,
         Place::Dropped,
+        Place::DroppedForOwnGce,
         Place::RejectedCommit,
         Place::RejectedByReference,
         Place::RejectedProposal,
@@ -100,6 +104,7 @@ impl RulePath {
         let place = match self.place {
             Place::Refused => "committer refuses by value",
             Place::Dropped => "committer drops by reference",
+            Place::DroppedForOwnGce => "committer drops by reference for its own GCE by value",
             Place::RejectedCommit => "receiver rejects commit",
             Place::RejectedByReference => "receiver rejects commit (by reference)",
             Place::RejectedProposal => "receiver rejects proposal on arrival",
@@ -147,6 +152,7 @@ pub const REQUIRED: &[(&str, RulePath)] = {
         ),
         ("R4", RulePath::new(Refused, Some(AppSyncWithGce))),
         ("R4", RulePath::new(Dropped, Some(AppSyncWithGce))),
+        ("R4", RulePath::new(DroppedForOwnGce, Some(AppSyncWithGce))),
         ("R4", RulePath::new(RejectedCommit, Some(AppSyncWithGce))),
         ("R5", RulePath::new(Refused, Some(DuplicateApplicationId))),
         ("R5", RulePath::new(Dropped, Some(DuplicateApplicationId))),
@@ -226,8 +232,17 @@ impl Coverage {
         after: &State,
     ) {
         if let Action::Commit { member, by_value } = *action {
-            for (_, reason) in model.commit_drops(before, member as usize, by_value) {
-                self.add(Place::Dropped, Some(reason), 1);
+            for (item, reason) in model.commit_drops(before, member as usize, by_value) {
+                // A cached AppSync dropped for R4 meets the committer's own
+                // GroupContextExtensions proposal (cached ones come after
+                // the AppSyncs are judged).
+                let own_gce = reason == Reason::AppSyncWithGce
+                    && matches!(item.proposal, Proposal::AppSync(_));
+                let place = match own_gce {
+                    true => Place::DroppedForOwnGce,
+                    false => Place::Dropped,
+                };
+                self.add(place, Some(reason), 1);
             }
             return;
         }
