@@ -62,6 +62,8 @@
 //! by-reference GroupContextExtensions proposal is dropped; a by-value one is
 //! an error if some surviving AppSync is by value too, and otherwise the
 //! committer's own proposal wins and the by-reference AppSyncs are dropped.
+//! With no AppSync, the committer's own by-value GroupContextExtensions
+//! proposal still wins over cached ones (RFC 9420 allows one per commit).
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
