@@ -174,10 +174,17 @@ fn random_conformance_catches_a_fault_and_shrinks_the_trace() {
         Err(ConformanceError::Divergence(d)) => {
             eprintln!("SkipApply caught by random traces:\n{d}");
             // Shrinking removes every step the failure does not need: a
-            // committed AppSync needs a proposal or a by-value commit, and a
-            // delivery; far fewer than the 30 steps generated.
+            // commit carrying an AppSync (a member's, or the adversary's:
+            // with seed 1 it is `forge(adv,mismatch)`, whose claimed state
+            // a member that skips applying finds), and a delivery; far
+            // fewer than the 30 steps generated.
             assert!(d.path.len() < 30, "not shrunk: {} steps", d.path.len());
-            assert!(d.path.iter().any(|a| matches!(a, Action::Commit { .. })));
+            assert!(
+                d.path
+                    .iter()
+                    .any(|a| matches!(a, Action::Commit { .. } | Action::Forge { .. }))
+            );
+            assert!(matches!(d.path.last(), Some(Action::Deliver { .. })));
         }
         Err(other) => panic!("harness error {other}"),
         Ok(report) => panic!("SkipApply not caught by {report:?}"),
@@ -529,6 +536,42 @@ fn receive_drops_invalid_by_reference_is_caught() {
         path[forge + 1..]
             .iter()
             .all(|a| matches!(a, Action::Deliver { .. } | Action::DeliverAt { .. })),
+        "{:?}",
+        steps(&path)
+    );
+    assert!(last_is_delivery(&path), "{:?}", steps(&path));
+}
+
+#[test]
+fn receive_skips_malformed_app_sync_is_caught() {
+    // A receiver that skips an AppSync whose bytes do not decode, instead
+    // of rejecting the commit (R2), applies the forgery's valid AppSync
+    // (`app1=8`), finds the state the adversary claims and accepts; the
+    // model rejects (MalformedAppSync). Only the adversary sends such
+    // bytes: its forgeries in `by-reference`.
+    let path = caught_with(
+        preset("by-reference"),
+        faulty(Fault::ReceiveSkipsMalformedAppSync),
+        |d| {
+            matches!(d, Difference::View { model, real, .. }
+                if real.last == Observed::Accepted
+                    && real.application_states == [(1, Some(8))]
+                    && model.last == Observed::Rejected(RejectionReason::MalformedAppSync))
+        },
+    );
+    let forge = path.iter().rposition(|a| {
+        matches!(
+            a,
+            Action::Forge {
+                forgery: appsync_model::Forgery::UndecodableAppSync(_)
+            }
+        )
+    });
+    let forge = forge.unwrap_or_else(|| panic!("no undecodable AppSync: {:?}", steps(&path)));
+    assert!(
+        path[forge + 1..]
+            .iter()
+            .all(|a| matches!(a, Action::Deliver { .. })),
         "{:?}",
         steps(&path)
     );

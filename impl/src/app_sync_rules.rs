@@ -14,6 +14,7 @@
 //!
 //! | rule | function |
 //! |------|----------|
+//! | R2 | [`r2_read_app_sync`](crate::rules::r2_read_app_sync) |
 //! | R3 | [`r3_apply_app_sync`](crate::rules::r3_apply_app_sync) |
 //! | R4 | [`r4_no_gce_with_app_sync`](crate::rules::r4_no_gce_with_app_sync) |
 //! | R5 | [`r5_one_app_sync_per_id`](crate::rules::r5_one_app_sync_per_id) (one per id, the Send order), [`r5_apply_in_order`](crate::rules::r5_apply_in_order) |
@@ -61,6 +62,8 @@
 //! by-reference GroupContextExtensions proposal is dropped; a by-value one is
 //! an error if some surviving AppSync is by value too, and otherwise the
 //! committer's own proposal wins and the by-reference AppSyncs are dropped.
+//! With no AppSync, the committer's own by-value GroupContextExtensions
+//! proposal still wins over cached ones (RFC 9420 allows one per commit).
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -221,9 +224,7 @@ impl AppSyncRules {
     ) -> Result<Plan, AppSyncError> {
         let fault = self.seeded();
         let states = r10_well_formed_application_states(&context.extensions)?;
-        let accept_unauthorized = self.faulty(Fault::AcceptUnauthorizedSender);
-        let candidates =
-            collect_candidates(direction, bundle, roster, context, accept_unauthorized)?;
+        let candidates = collect_candidates(direction, bundle, roster, context, fault)?;
         let candidates = r5_one_app_sync_per_id(direction, candidates, fault)?;
         let policy = match fault {
             Some(Fault::AcceptUnknownId) => UnknownIdPolicy::Create,
@@ -318,6 +319,10 @@ impl MlsRules for AppSyncRules {
             .iter()
             .any(|p| is_app_sync(&p.proposal))
         {
+            // No AppSync: R4 only keeps one GroupContextExtensions proposal
+            // per commit on Send (the committer's own).
+            let r4 = r4_no_gce_with_app_sync(judged, &bundle, &[], fault)?;
+            carry_out_r4(&mut bundle, r4);
             return Ok(bundle);
         }
         if screen_late {

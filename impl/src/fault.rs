@@ -103,6 +103,11 @@ pub enum Fault {
     /// building it: a by-reference proposal that breaks a rule is dropped
     /// from the commit instead of rejecting it.
     ReceiveDropsInvalidByReference,
+    /// Break R2 on Receive: an AppSync proposal whose bytes do not decode
+    /// is skipped instead of rejecting the commit (a `filter_map` over the
+    /// decoded proposals, `read_app_sync(..).ok()`), so the commit's other
+    /// AppSyncs are applied. The committer still refuses one by value.
+    ReceiveSkipsMalformedAppSync,
 }
 
 /// `states` without its last entry, as [`Fault::DropLastEntry`] writes it.

@@ -9,6 +9,7 @@
 //!
 //! | rule | function |
 //! |------|----------|
+//! | R2 | [`r2_read_app_sync`] |
 //! | R3 | [`r3_apply_app_sync`] |
 //! | R4 | [`r4_no_gce_with_app_sync`] |
 //! | R5 | [`r5_one_app_sync_per_id`] (one per id, the Send order), [`r5_apply_in_order`] |
@@ -81,6 +82,17 @@ pub(crate) fn on_violation(
     }
 }
 
+/// R2: the bytes of an AppSync proposal are exactly one encoded AppSync.
+///
+/// Draft: "`struct { uint32 applicationId; opaque new_state<V>; }
+/// AppSync;`". The bytes are read in place ([`read_app_sync`]): a length
+/// prefix that is not minimal or announces 2^30 bytes or more, a field
+/// shorter than its prefix says, or bytes after the struct make the
+/// proposal malformed, and the error says which.
+pub fn r2_read_app_sync(bytes: &[u8]) -> Result<AppSyncRef<'_>, AppSyncError> {
+    read_app_sync(bytes).map_err(AppSyncError::MalformedAppSync)
+}
+
 /// R7, R9: only members and authorized external senders may send AppSync.
 ///
 /// Draft: "An AppSync proposal can be sent by an authorized external sender."
@@ -133,8 +145,15 @@ pub enum R4Outcome {
 /// to an AppSync, rejects the commit. Send: by-reference ones are dropped; a
 /// by-value one is an error next to a by-value AppSync, and makes the
 /// by-reference AppSyncs drop otherwise. `app_syncs` are the AppSyncs that
-/// survived the other rules; the caller carries the outcome out
-/// ([`carry_out_r4`]), because the AppSyncs borrow the bundle.
+/// survived the other rules (empty for a bundle without AppSync); the
+/// caller carries the outcome out ([`carry_out_r4`]), because the AppSyncs
+/// borrow the bundle.
+///
+/// The committer's own by-value GroupContextExtensions proposal also wins
+/// over cached ones with no AppSync in the bundle: RFC 9420, section 12.2,
+/// says a proposal list is invalid if "It contains multiple
+/// GroupContextExtensions proposals", so the cached ones are dropped (else
+/// mls-rs refuses to build the commit).
 ///
 /// `fault` exists only for the seeded faults (feature `fault-injection`);
 /// honest rules pass `None`.
@@ -151,7 +170,18 @@ pub fn r4_no_gce_with_app_sync(
     };
     let gces = bundle.group_context_ext_proposals();
     if app_syncs.is_empty() || !gces.iter().any(wire_gce) {
-        return Ok(R4Outcome::Keep);
+        // One GroupContextExtensions proposal per commit (RFC 9420): on
+        // Send the committer's own by-value one wins over cached ones.
+        let by_value = |p: &ProposalInfo<ExtensionList>| p.source == ProposalSource::ByValue;
+        let cached =
+            |p: &ProposalInfo<ExtensionList>| matches!(p.source, ProposalSource::ByReference(_));
+        let own_wins = direction == CommitDirection::Send
+            && gces.iter().any(by_value)
+            && gces.iter().any(cached);
+        return Ok(match own_wins {
+            true => R4Outcome::DropByReferenceGce,
+            false => R4Outcome::Keep,
+        });
     }
     if direction == CommitDirection::Receive {
         return Err(AppSyncError::AppSyncWithGroupContextExtensions);
@@ -400,15 +430,18 @@ impl AppSyncCandidate<'_> {
 
 /// Decode the AppSyncs of the bundle and check their senders (R2, R7).
 ///
-/// `accept_unauthorized` exists only for the `AcceptUnauthorizedSender`
-/// seeded fault (feature `fault-injection`); honest rules pass `false`.
+/// `fault` exists only for the seeded faults (feature `fault-injection`);
+/// honest rules pass `None`.
 pub(crate) fn collect_candidates<'a>(
     direction: CommitDirection,
     bundle: &'a ProposalBundle,
     roster: &Roster,
     context: &GroupContext,
-    accept_unauthorized: bool,
+    fault: Option<Fault>,
 ) -> Result<Vec<AppSyncCandidate<'a>>, AppSyncError> {
+    let accept_unauthorized = fault == Some(Fault::AcceptUnauthorizedSender);
+    let skip_malformed =
+        fault == Some(Fault::ReceiveSkipsMalformedAppSync) && direction == CommitDirection::Receive;
     let mut out = Vec::with_capacity(bundle.custom_proposals().len());
     // One commit may carry thousands of AppSyncs from a few senders: each
     // sender is judged once (a roster lookup builds a whole `Member`).
@@ -417,14 +450,11 @@ pub(crate) fn collect_candidates<'a>(
         if !is_app_sync(&info.proposal) {
             continue;
         }
-        let app_sync = match read_app_sync(info.proposal.data()) {
+        let app_sync = match r2_read_app_sync(info.proposal.data()) {
             Ok(app_sync) => app_sync,
+            Err(_) if skip_malformed => continue,
             Err(error) => {
-                on_violation(
-                    direction,
-                    &info.source,
-                    AppSyncError::MalformedAppSync(error),
-                )?;
+                on_violation(direction, &info.source, error)?;
                 continue;
             }
         };
@@ -520,7 +550,7 @@ pub fn arrival_verdict(
 ) -> Result<(), AppSyncError> {
     match proposal {
         Proposal::Custom(custom) if is_app_sync(custom) => {
-            read_app_sync(custom.data()).map_err(AppSyncError::MalformedAppSync)?;
+            r2_read_app_sync(custom.data())?;
             r7_authorized_sender(sender, roster, context)
         }
         Proposal::GroupContextExtensions(extensions) => {

@@ -256,3 +256,52 @@ fn cached_gce_survives_when_the_app_sync_next_to_it_is_dropped() {
     m.deliver(0, &commit.output.commit_message);
     assert_eq!(m.assert_agree().states, states(&[(1, b"by-gce")]));
 }
+
+#[test]
+fn own_gce_wins_over_a_cached_gce() {
+    // RFC 9420, section 12.2: a proposal list is invalid if "It contains
+    // multiple GroupContextExtensions proposals". No AppSync in the commit:
+    // the committer's own by-value one is kept and the cached one dropped
+    // (mls-rs 0.57 refused to build the commit before).
+    let mut m = group(3, states(&[(1, b"a")]));
+    let mut cached = m.groups[1].context().extensions.clone();
+    cached
+        .set_from(mls_appsync::ApplicationStatesExtension::new(states(&[(
+            1, b"cached",
+        )])))
+        .unwrap();
+    let gce = m.groups[1]
+        .propose_group_context_extensions(cached, vec![])
+        .unwrap();
+    m.deliver(1, &gce);
+    let mut own = m.groups[0].context().extensions.clone();
+    own.set_from(mls_appsync::ApplicationStatesExtension::new(states(&[(
+        1, b"own",
+    )])))
+    .unwrap();
+    let output = common::commit_extensions(&mut m.groups[0], own);
+    assert_eq!(output.unused_proposals().len(), 1);
+    m.deliver(0, &output.commit_message);
+    assert_eq!(m.assert_agree().states, states(&[(1, b"own")]));
+}
+
+#[test]
+fn own_gce_wins_over_a_cached_gce_and_cached_app_syncs() {
+    let mut m = group(3, states(&[(1, b"a")]));
+    let extensions = m.groups[1].context().extensions.clone();
+    let gce = m.groups[1]
+        .propose_group_context_extensions(extensions, vec![])
+        .unwrap();
+    m.deliver(1, &gce);
+    cache(&mut m, 2, AppSync::new(1, b"cached".to_vec()));
+    let mut own = m.groups[0].context().extensions.clone();
+    own.set_from(mls_appsync::ApplicationStatesExtension::new(states(&[(
+        1, b"own",
+    )])))
+    .unwrap();
+    let output = common::commit_extensions(&mut m.groups[0], own);
+    assert_eq!(output.unused_proposals().len(), 2);
+    let outcomes = m.deliver(0, &output.commit_message);
+    assert_eq!(common::committed(&outcomes), vec![vec![]; 2]);
+    assert_eq!(m.assert_agree().states, states(&[(1, b"own")]));
+}

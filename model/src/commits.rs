@@ -38,6 +38,7 @@ impl AppSyncModel {
             by_reference,
             by_value,
             gce_by_value: by_value.has_gce().then_some(Proposal::Gce),
+            undecodable_by_value: None,
             claimed,
             forgery: None,
             outsider: false,
@@ -55,6 +56,7 @@ impl AppSyncModel {
             by_reference: ProposalSet::default(),
             by_value: ByValue::new(&[app_sync]),
             gce_by_value: None,
+            undecodable_by_value: None,
             claimed: state.group_states,
             forgery: None,
             outsider: true,
@@ -111,11 +113,14 @@ impl AppSyncModel {
     }
 
     /// Whether the adversary can forge `forgery` in `state`: a by-value
-    /// kind always; [`Forgery::UnknownIdByReference`] only while its cache
-    /// holds an AppSync that R3 refuses.
+    /// kind always, except [`Forgery::UndecodableAppSync`], only where the
+    /// configuration asks for it (`undecodable_app_syncs`);
+    /// [`Forgery::UnknownIdByReference`] only while its cache holds an
+    /// AppSync that R3 refuses.
     pub fn forgeable(&self, state: &State, forgery: Forgery) -> bool {
         match forgery {
             Forgery::UnknownIdByReference => self.cached_unknown_id(state).is_some(),
+            Forgery::UndecodableAppSync(_) => self.cfg.undecodable_app_syncs,
             _ => true,
         }
     }
@@ -161,7 +166,13 @@ impl AppSyncModel {
                 (ByValue::new(&[]), ill_formed(StatesDefect::Undecodable))
             }
             Forgery::RepeatedIdStates => (ByValue::new(&[]), ill_formed(StatesDefect::RepeatedId)),
-            Forgery::UnknownIdByReference => (ByValue::new(&[bump]), None),
+            Forgery::UnknownIdByReference | Forgery::UndecodableAppSync(_) => {
+                (ByValue::new(&[bump]), None)
+            }
+        };
+        let undecodable_by_value = match forgery {
+            Forgery::UndecodableAppSync(defect) => Some(defect),
+            _ => None,
         };
         let mut by_reference = ProposalSet::default();
         if forgery == Forgery::UnknownIdByReference
@@ -175,6 +186,7 @@ impl AppSyncModel {
             by_reference,
             by_value,
             gce_by_value,
+            undecodable_by_value,
             claimed: s,
             forgery: Some(forgery),
             outsider: false,

@@ -5,7 +5,7 @@
 //! [`semantics`](crate::semantics) says; here is only how it is packed.
 
 use crate::semantics::{
-    AppSync, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal,
+    AppSync, AppSyncDefect, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal,
     SECOND_VALUE_OFFSET, Sender, StatesDefect, is_second_value, writer_value,
 };
 use std::fmt;
@@ -168,7 +168,7 @@ impl ProposalList {
     pub fn app_syncs(&self) -> impl Iterator<Item = (Sender, AppSync)> + Clone + '_ {
         self.as_slice().iter().filter_map(|i| match i.proposal {
             Proposal::AppSync(a) => Some((i.sender, a)),
-            Proposal::Gce | Proposal::IllFormedGce(_) => None,
+            Proposal::Gce | Proposal::IllFormedGce(_) | Proposal::UndecodableAppSync(_) => None,
         })
     }
 
@@ -177,6 +177,15 @@ impl ProposalList {
         self.as_slice()
             .iter()
             .any(|i| matches!(i.proposal, Proposal::Gce | Proposal::IllFormedGce(_)))
+    }
+
+    /// The defect of the first AppSync of the list whose bytes do not
+    /// decode, if any (R2).
+    pub fn undecodable_app_sync(&self) -> Option<AppSyncDefect> {
+        self.as_slice().iter().find_map(|i| match i.proposal {
+            Proposal::UndecodableAppSync(defect) => Some(defect),
+            _ => None,
+        })
     }
 
     /// The defect of the first ill-formed GCE of the list, if any (R10).
@@ -224,7 +233,8 @@ const _: () = assert!((NON_MEMBER_SLOT + 1) * KINDS <= 64);
 
 impl ProposalSet {
     /// The bit of a proposal, or `None` for one no set can hold (an
-    /// ill-formed GCE, which only the adversary makes, by value).
+    /// ill-formed GCE or an undecodable AppSync, which only the adversary
+    /// makes, by value).
     fn bit(sender: Sender, proposal: Proposal) -> Option<u32> {
         let slot = match sender {
             Sender::Member(m) => m as u32,
@@ -241,7 +251,7 @@ impl ProposalSet {
                 2 * (a.application_id as u32 - 1) + u32::from(second)
             }
             Proposal::Gce => KINDS - 1,
-            Proposal::IllFormedGce(_) => return None,
+            Proposal::IllFormedGce(_) | Proposal::UndecodableAppSync(_) => return None,
         };
         Some(slot * KINDS + kind)
     }
@@ -269,7 +279,8 @@ impl ProposalSet {
         (sender, proposal)
     }
 
-    /// Adds a by-reference proposal (an ill-formed GCE is never one).
+    /// Adds a by-reference proposal (an ill-formed GCE or an undecodable
+    /// AppSync is never one).
     pub fn insert(&mut self, sender: Sender, proposal: Proposal) {
         if let Some(bit) = Self::bit(sender, proposal) {
             self.0 |= 1 << bit;

@@ -61,7 +61,9 @@ pub struct AppSyncConfig {
     /// differs from id order. Needs `unknown_id == Create`, K <= 2 and
     /// `max_by_value == 2` (see [`AppSyncConfig::validate`]).
     pub by_value_unknown_ids: bool,
-    /// Members may propose GCE by reference.
+    /// Members may propose GCE by reference; where commits carry proposals
+    /// by value (`max_by_value` > 0), a member may also commit its own GCE
+    /// by value, alone.
     pub gce_proposals: bool,
     /// Honest commits are also offered by-value lists the send rules must
     /// refuse (AppSync next to GCE, one id twice, an unknown id under the
@@ -79,6 +81,11 @@ pub struct AppSyncConfig {
     pub external_commits: u8,
     /// An adversary member (leaf N) forging commits, at most this many (0: none).
     pub forgeries: u8,
+    /// The adversary may also forge commits carrying an AppSync proposal
+    /// whose bytes do not decode (R2), one kind per defect
+    /// ([`AppSyncDefect`](crate::semantics::AppSyncDefect)). Off where it
+    /// would only multiply states: four more forgeries at every step.
+    pub undecodable_app_syncs: bool,
     pub delivery: DeliveryPolicy,
     pub unknown_id: UnknownIdPolicy,
     pub gce: GcePolicy,

@@ -33,6 +33,7 @@ pub fn proposal_text(proposal: Proposal) -> String {
         Proposal::Gce => "GCE(initial states)".into(),
         Proposal::IllFormedGce(StatesDefect::Undecodable) => "GCE(undecodable states)".into(),
         Proposal::IllFormedGce(StatesDefect::RepeatedId) => "GCE(one id twice)".into(),
+        Proposal::UndecodableAppSync(defect) => format!("AppSync(undecodable: {defect})"),
     }
 }
 
@@ -309,6 +310,9 @@ pub fn config_text(cfg: &AppSyncConfig) -> String {
     }
     if cfg.by_value_refusals {
         parts.push("by-value lists to refuse".into());
+    }
+    if cfg.undecodable_app_syncs {
+        parts.push("undecodable AppSyncs forged".into());
     }
     if cfg.retry == crate::config::RetryPolicy::ReRead {
         parts.push("applications re-read before re-sending".into());

@@ -11,7 +11,7 @@ use crate::display::{
 use crate::model::{Action, AppSyncModel};
 use crate::path::{ReplayError, replay};
 use crate::properties::{self as p, lost_update};
-use crate::semantics::{MAX_MEMBERS, Proposal, Reason};
+use crate::semantics::{AppSyncDefect, MAX_MEMBERS, Proposal, Reason};
 use crate::state::{Forgery, Ghost, Message, Outcome, State};
 use stateright::{Expectation, Model};
 
@@ -36,6 +36,18 @@ fn forgery_text(f: Forgery) -> &'static str {
         Forgery::RepeatedIdStates => "a GCE whose application_states names an id twice (R10)",
         Forgery::UnknownIdByReference => {
             "a cached AppSync for an unknown id, by reference (breaks R3)"
+        }
+        Forgery::UndecodableAppSync(AppSyncDefect::Truncated) => {
+            "an AppSync whose new_state is shorter than its length (breaks R2)"
+        }
+        Forgery::UndecodableAppSync(AppSyncDefect::TrailingBytes) => {
+            "an AppSync followed by a stray byte (breaks R2)"
+        }
+        Forgery::UndecodableAppSync(AppSyncDefect::NonMinimalLength) => {
+            "an AppSync whose length prefix is not minimal (breaks R2)"
+        }
+        Forgery::UndecodableAppSync(AppSyncDefect::TooLongLength) => {
+            "an AppSync whose length prefix announces 2^30 bytes (breaks R2)"
         }
     }
 }

@@ -77,8 +77,8 @@ pub use explain::format_trace;
 pub use model::{Action, AppSyncModel};
 pub use path::{ParseActionError, ReplayError, decode_path, enabled_actions, encode_path, replay};
 pub use semantics::{
-    AppSync, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender, StatesDefect,
-    UnknownIdPolicy,
+    AppSync, AppSyncDefect, ApplicationState, Faults, GcePolicy, Proposal, Reason, Sender,
+    StatesDefect, UnknownIdPolicy,
 };
 pub use shortest::{Shortest, cut_at_first_discovery, shortest_discoveries, shortest_discovery};
 pub use state::{Commit, Forgery, LastOutcome, Member, MemberView, Message, Outcome, State};

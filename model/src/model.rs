@@ -152,6 +152,12 @@ impl AppSyncModel {
             .into_iter()
             .map(|ids| (ids, false))
             .collect();
+        if cfg.gce_proposals && cfg.max_by_value >= 1 {
+            // The committer's own GroupContextExtensions proposal by value,
+            // alone: next to cached AppSyncs it drops them (R4), next to a
+            // cached one it is the commit's one GCE (RFC 9420).
+            by_value_choices.push((vec![], true));
+        }
         if cfg.by_value_refusals {
             // Lists an honest committer must refuse to build: an AppSync next
             // to a GroupContextExtensions proposal (R4), one id twice (R5), an

@@ -4,12 +4,14 @@
 //!
 //! Grammar (one action per token; tokens separated by whitespace or `;`):
 //! `propose(m1,app2=1)` `propose_gce(m0)` `commit(m0,[])` `commit(m0,[app1=1])`
-//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)` `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup|unknown-ref)`
+//! `external(app1=1)` `inject(app1=1)` `external_commit(app1=7)`
+//! `forge(adv,gce|dup|unknown|mismatch|gce-bytes|gce-dup|unknown-ref)`
+//! `forge(adv,app-truncated|app-trailing|app-nonminimal|app-toolong)`
 //! `deliver(m2)` `deliver(m2,@3)` (log position 3, out of order).
 
 use crate::compact::ByValue;
 use crate::model::{Action, AppSyncModel};
-use crate::semantics::AppSync;
+use crate::semantics::{AppSync, AppSyncDefect};
 use crate::state::{Forgery, State};
 use stateright::Model;
 use std::fmt;
@@ -25,6 +27,18 @@ impl fmt::Display for Forgery {
             Forgery::UndecodableStates => "gce-bytes",
             Forgery::RepeatedIdStates => "gce-dup",
             Forgery::UnknownIdByReference => "unknown-ref",
+            Forgery::UndecodableAppSync(defect) => return write!(f, "app-{defect}"),
+        })
+    }
+}
+
+impl fmt::Display for AppSyncDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AppSyncDefect::Truncated => "truncated",
+            AppSyncDefect::TrailingBytes => "trailing",
+            AppSyncDefect::NonMinimalLength => "nonminimal",
+            AppSyncDefect::TooLongLength => "toolong",
         })
     }
 }
@@ -118,7 +132,13 @@ fn parse(s: &str) -> Option<Action> {
                 "gce-bytes" => Forgery::UndecodableStates,
                 "gce-dup" => Forgery::RepeatedIdStates,
                 "unknown-ref" => Forgery::UnknownIdByReference,
-                _ => return None,
+                other => {
+                    let defect = other.strip_prefix("app-")?;
+                    let defect = AppSyncDefect::ALL
+                        .into_iter()
+                        .find(|d| d.to_string() == defect)?;
+                    Forgery::UndecodableAppSync(defect)
+                }
             };
             Action::Forge { forgery }
         }

@@ -72,6 +72,7 @@ pub const DEFAULT: Preset = Preset {
         injections: 0,
         external_commits: 0,
         forgeries: 0,
+        undecodable_app_syncs: false,
         delivery: DeliveryPolicy::Relay,
         unknown_id: UnknownIdPolicy::Reject,
         gce: GcePolicy::MayRewrite,
@@ -172,12 +173,16 @@ pub const SEQUENCER: Preset = Preset {
 
 /// The committer's by-reference rule paths: cached GroupContextExtensions
 /// proposals (dropped next to an AppSync, R4), cached AppSyncs for an id
-/// without an entry (dropped, R3), two proposals in flight at once. Replayed
-/// on mls-rs by the main job so that every drop reaches real code.
+/// without an entry (dropped, R3), two proposals in flight at once, and the
+/// committer's own GroupContextExtensions proposal by value, alone (cached
+/// AppSyncs dropped for it, R4; a cached GroupContextExtensions proposal
+/// left out, RFC 9420's one per commit). Replayed on mls-rs by the main job
+/// so that every drop reaches real code.
 pub const RULE_PATHS: Preset = Preset {
     name: "rule-paths",
     purpose: "1 epoch, 2 proposals in flight, GroupContextExtensions and unknown-id \
-              proposals by reference, one AppSync by value: the committer's drops",
+              proposals by reference, one AppSync or the committer's own \
+              GroupContextExtensions by value: the committer's drops",
     main_job: true,
     config: || AppSyncConfig {
         max_epoch: 1,
@@ -197,10 +202,16 @@ pub const RULE_PATHS: Preset = Preset {
 /// committer sends that list (it drops the proposal), so only this
 /// forgery shows a receiver a by-reference proposal that breaks R3, which
 /// it must reject with the commit, not drop.
+///
+/// The adversary here also forges AppSync proposals whose bytes do not
+/// decode (R2), one per defect of the codec
+/// ([`Forgery::UndecodableAppSync`](crate::state::Forgery)): in this small
+/// preset they cost 2,435 states; in `adversarial` they would cost 43,345.
 pub const BY_REFERENCE: Preset = Preset {
     name: "by-reference",
     purpose: "1 id, 1 epoch, unknown-id proposals by reference and an adversary forging \
-              one commit: a cached AppSync that breaks R3, committed by reference",
+              one commit: a cached AppSync that breaks R3, committed by reference, or \
+              AppSync bytes that do not decode (R2)",
     main_job: true,
     config: || AppSyncConfig {
         application_ids: 1,
@@ -208,6 +219,7 @@ pub const BY_REFERENCE: Preset = Preset {
         propose_unknown_id: true,
         external_proposals: 0,
         forgeries: 1,
+        undecodable_app_syncs: true,
         ..DEFAULT.config()
     },
 };
@@ -292,6 +304,7 @@ pub const RANDOM: Preset = Preset {
         injections: 4,
         external_commits: 4,
         forgeries: 8,
+        undecodable_app_syncs: true,
         delivery: DeliveryPolicy::Relay,
         ..DEFAULT.config()
     },

@@ -11,6 +11,7 @@
 //!
 //! | rule | function |
 //! |------|----------|
+//! | R2 | [`r2_app_sync_decodes`] |
 //! | R3 | [`r3_known_application_id`], [`r3_apply_app_sync`] |
 //! | R4 | [`r4_no_gce_with_app_sync`] |
 //! | R5 | [`r5_one_app_sync_per_id`], [`r5_apply_in_order`] |
@@ -26,6 +27,19 @@ use crate::semantics::{
 // ---------------------------------------------------------------------------
 // One function per rule.
 // ---------------------------------------------------------------------------
+
+/// R2: an AppSync proposal's bytes must be the draft's struct.
+///
+/// "`struct { uint32 applicationId; opaque new_state<V>; } AppSync;`": a
+/// custom proposal of the AppSync type whose bytes are not exactly one
+/// encoded AppSync ([`Proposal::UndecodableAppSync`]) makes the list
+/// invalid, whatever its defect.
+pub fn r2_app_sync_decodes(proposal: &Proposal) -> Result<(), Reason> {
+    match proposal {
+        Proposal::UndecodableAppSync(_) => Err(Reason::MalformedAppSync),
+        _ => Ok(()),
+    }
+}
 
 /// R3 (validity half): an AppSync must name an id that has an entry.
 ///
@@ -185,9 +199,10 @@ pub fn gce_keeps_application_states(
 // ---------------------------------------------------------------------------
 
 /// Receive side: is this proposal list acceptable? Checks run in a fixed order
-/// (R10, sender, R5, R3, R4, GCE variant) and the first failure is the reason. The
-/// order is the implementation's (`impl/src/rules.rs`), so that a list that
-/// breaks several rules gets the same reason class on both sides.
+/// (R10; then per proposal R2 and the sender; R5, R3, R4, GCE variant) and the
+/// first failure is the reason. The order is the implementation's
+/// (`impl/src/rules.rs`), so that a list that breaks several rules gets the
+/// same reason class on both sides.
 pub fn validate(
     list: &ProposalList,
     states: &ApplicationStates,
@@ -195,6 +210,7 @@ pub fn validate(
 ) -> Result<(), Reason> {
     r10_well_formed_application_states(list, rules)?;
     for item in list.as_slice() {
+        r2_app_sync_decodes(&item.proposal)?;
         r7_authorized_sender(item.sender, rules)?;
     }
     r5_one_app_sync_per_id(list, rules)?;

@@ -63,6 +63,39 @@ pub enum Proposal {
     /// Only the adversary makes one, by value; honest members never send it,
     /// so no cache ([`ProposalSet`](crate::compact::ProposalSet)) holds one.
     IllFormedGce(StatesDefect),
+    /// A custom proposal of the AppSync type whose bytes are not one encoded
+    /// AppSync (R2). Only the adversary makes one, by value, like
+    /// [`Proposal::IllFormedGce`].
+    UndecodableAppSync(AppSyncDefect),
+}
+
+/// How an AppSync proposal's bytes fail to decode (R2: `struct { uint32
+/// applicationId; opaque new_state<V>; }`, the length a variable-length
+/// integer of RFC 9420, section 2.1.2). The real bytes of each are in the
+/// conformance harness; each reaches one error path of the implementation's
+/// codec.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppSyncDefect {
+    /// `new_state` is shorter than its length prefix says (a 2-byte prefix
+    /// announcing 64 bytes, one present).
+    Truncated,
+    /// A byte follows the AppSync.
+    TrailingBytes,
+    /// The length prefix is not minimally encoded (a 4-byte prefix for a
+    /// 1-byte state).
+    NonMinimalLength,
+    /// The length prefix announces 2^30 bytes (an 8-byte prefix), more than
+    /// RFC 9420 allows.
+    TooLongLength,
+}
+
+impl AppSyncDefect {
+    pub const ALL: [AppSyncDefect; 4] = [
+        AppSyncDefect::Truncated,
+        AppSyncDefect::TrailingBytes,
+        AppSyncDefect::NonMinimalLength,
+        AppSyncDefect::TooLongLength,
+    ];
 }
 
 /// How a GCE's `application_states` is ill-formed (R10).
@@ -144,10 +177,12 @@ pub enum Reason {
     /// A message from another branch of a forked group: same epoch, other
     /// keys, so its membership tag or AEAD fails.
     AuthenticationFailure,
+    /// R2: an AppSync's bytes do not decode.
+    MalformedAppSync,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 11] = [
         Reason::AppSyncWithGce,
         Reason::DuplicateApplicationId,
         Reason::UnknownApplicationId,
@@ -158,6 +193,7 @@ impl Reason {
         Reason::WrongEpoch,
         Reason::UnknownProposal,
         Reason::AuthenticationFailure,
+        Reason::MalformedAppSync,
     ];
 }
 

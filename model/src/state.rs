@@ -6,8 +6,8 @@
 
 use crate::compact::{ApplicationStates, ByValue, ProposalList, ProposalSet};
 use crate::semantics::{
-    AppSync, ApplicationState, GcePolicy, Item, MAX_IDS, Proposal, Reason, Rules, Sender,
-    UnknownIdPolicy, writer_values,
+    AppSync, AppSyncDefect, ApplicationState, GcePolicy, Item, MAX_IDS, Proposal, Reason, Rules,
+    Sender, UnknownIdPolicy, writer_values,
 };
 
 /// The invalid commit kinds the adversary forges.
@@ -30,10 +30,13 @@ pub enum Forgery {
     /// reject reading). Offered only while the adversary holds such a
     /// proposal at the group's newest epoch.
     UnknownIdByReference,
+    /// An AppSync by value (`app1` set to the adversary's value) followed by
+    /// an AppSync proposal whose bytes do not decode (breaks R2).
+    UndecodableAppSync(AppSyncDefect),
 }
 
 impl Forgery {
-    pub const ALL: [Forgery; 7] = [
+    pub const ALL: [Forgery; 11] = [
         Forgery::AppSyncWithGce,
         Forgery::DuplicateId,
         Forgery::UnknownId,
@@ -41,6 +44,10 @@ impl Forgery {
         Forgery::UndecodableStates,
         Forgery::RepeatedIdStates,
         Forgery::UnknownIdByReference,
+        Forgery::UndecodableAppSync(AppSyncDefect::Truncated),
+        Forgery::UndecodableAppSync(AppSyncDefect::TrailingBytes),
+        Forgery::UndecodableAppSync(AppSyncDefect::NonMinimalLength),
+        Forgery::UndecodableAppSync(AppSyncDefect::TooLongLength),
     ];
 
     /// Whether the forgery commits a cached proposal by reference (the rest
@@ -63,6 +70,9 @@ pub struct Commit {
     /// A GCE committed by value (forgeries only): `Proposal::Gce` or
     /// `Proposal::IllFormedGce`.
     pub gce_by_value: Option<Proposal>,
+    /// An AppSync proposal by value whose bytes do not decode (forgeries
+    /// only), after the by-value AppSyncs.
+    pub undecodable_by_value: Option<AppSyncDefect>,
     /// The `application_states` of the committer's next GroupContext (what
     /// its confirmation tag commits to).
     pub claimed: ApplicationStates,
@@ -90,6 +100,11 @@ impl Commit {
             proposal: Proposal::AppSync(a),
             by_value: true,
         });
+        let undecodable = self.undecodable_by_value.map(|defect| Item {
+            sender: committer,
+            proposal: Proposal::UndecodableAppSync(defect),
+            by_value: true,
+        });
         let gce = self.gce_by_value.map(|proposal| Item {
             sender: committer,
             proposal,
@@ -98,6 +113,7 @@ impl Commit {
         self.by_reference
             .iter()
             .chain(by_value)
+            .chain(undecodable)
             .chain(gce)
             .collect()
     }
@@ -268,8 +284,9 @@ fn may_write(sender: Sender) -> bool {
 /// an AppSync from someone who may not write; an AppSync next to a
 /// GroupContextExtensions proposal; two AppSyncs for one id; an AppSync for
 /// an id without an entry (under the "reject" reading); a
-/// GroupContextExtensions proposal with an ill-formed list (R10); and, under
-/// the stricter GCE variant, a lone GCE that changes the state.
+/// GroupContextExtensions proposal with an ill-formed list (R10); an AppSync
+/// whose bytes are not the draft's struct (R2); and, under the stricter GCE
+/// variant, a lone GCE that changes the state.
 pub(crate) fn list_breaks_the_draft(
     list: &ProposalList,
     old: &ApplicationStates,
@@ -284,6 +301,9 @@ pub(crate) fn list_breaks_the_draft(
     let ill_formed = items
         .iter()
         .any(|i| matches!(i.proposal, Proposal::IllFormedGce(_)));
+    let undecodable = items
+        .iter()
+        .any(|i| matches!(i.proposal, Proposal::UndecodableAppSync(_)));
     let repeated = app_syncs.iter().enumerate().any(|(i, (_, a))| {
         app_syncs[..i]
             .iter()
@@ -303,6 +323,7 @@ pub(crate) fn list_breaks_the_draft(
         || repeated
         || unknown
         || ill_formed
+        || undecodable
         || strict_rewrite
 }
 

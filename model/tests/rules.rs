@@ -255,3 +255,45 @@ fn a_by_value_gce_drops_cached_app_syncs() {
     );
     assert_eq!(validate(&list, &s, &rules()).map(|_| ()), Ok(()));
 }
+
+#[test]
+fn r2_rejects_undecodable_app_sync_bytes_before_the_later_rules() {
+    use appsync_model::semantics::{AppSyncDefect, StatesDefect};
+    let s = ApplicationStates::initial(2);
+    for defect in AppSyncDefect::ALL {
+        let undecodable = Item {
+            sender: M0,
+            proposal: Proposal::UndecodableAppSync(defect),
+            by_value: true,
+        };
+        assert_eq!(
+            r2_app_sync_decodes(&undecodable.proposal),
+            Err(Reason::MalformedAppSync)
+        );
+        // Next to a valid AppSync, and before R5 (one id twice), R3 (an id
+        // without an entry) and R4 (a GCE), as the implementation checks.
+        for other in [app(M0, 1, 1, true), app(M0, 3, 1, true), gce(M0, true)] {
+            let list = ProposalList::from_iter([app(M0, 1, 1, true), undecodable, other]);
+            assert_eq!(
+                validate(&list, &s, &rules()),
+                Err(Reason::MalformedAppSync),
+                "{defect:?}, {other:?}"
+            );
+        }
+        // The AppSync bytes are not applied: only the valid AppSync is.
+        let list = ProposalList::from_iter([app(M0, 1, 1, true), undecodable]);
+        assert_eq!(r5_apply_in_order(&list, &s, &rules()).get(1), Some(1));
+        // R10 comes first.
+        let ill_formed = Item {
+            sender: M0,
+            proposal: Proposal::IllFormedGce(StatesDefect::Undecodable),
+            by_value: true,
+        };
+        let list = ProposalList::from_iter([undecodable, ill_formed]);
+        assert_eq!(
+            validate(&list, &s, &rules()),
+            Err(Reason::InvalidApplicationStates)
+        );
+    }
+    assert_eq!(r2_app_sync_decodes(&app(M0, 1, 1, true).proposal), Ok(()));
+}

@@ -132,6 +132,9 @@ pub struct ConfigArgs {
     /// Members may propose the unknown id too.
     #[arg(long)]
     pub propose_unknown_id: bool,
+    /// The adversary may also forge AppSyncs whose bytes do not decode (R2).
+    #[arg(long)]
+    pub undecodable_app_syncs: bool,
     /// Members may propose GroupContextExtensions by reference.
     #[arg(long)]
     pub gce_proposals: bool,
@@ -182,6 +185,7 @@ impl ConfigArgs {
         set(&mut cfg.values_per_writer, self.values_per_writer);
         cfg.propose_unknown_id |= self.propose_unknown_id;
         cfg.gce_proposals |= self.gce_proposals;
+        cfg.undecodable_app_syncs |= self.undecodable_app_syncs;
         if let Some(u) = self.unknown_id {
             cfg.unknown_id = match u {
                 UnknownIdArg::Reject => UnknownIdPolicy::Reject,

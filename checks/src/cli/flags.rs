@@ -53,6 +53,11 @@ pub fn config_flags(base: Option<&Preset>, cfg: &AppSyncConfig) -> Result<Vec<St
         ),
         ("--gce-proposals", from.gce_proposals, cfg.gce_proposals),
         ("--refusals", from.by_value_refusals, cfg.by_value_refusals),
+        (
+            "--undecodable-app-syncs",
+            from.undecodable_app_syncs,
+            cfg.undecodable_app_syncs,
+        ),
     ] {
         match (old, new) {
             (false, true) => flags.push(flag.to_string()),

@@ -32,6 +32,7 @@ pub fn config_json(cfg: &AppSyncConfig) -> Value {
         "injections": cfg.injections,
         "external_commits": cfg.external_commits,
         "forgeries": cfg.forgeries,
+        "undecodable_app_syncs": cfg.undecodable_app_syncs,
         "delivery": match cfg.delivery {
             DeliveryPolicy::Relay => "relay",
             DeliveryPolicy::Sequencer => "sequencer",

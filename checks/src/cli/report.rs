@@ -126,15 +126,15 @@ pub(crate) fn print_run(out: &mut impl Write, run: &Run, traces: bool) -> io::Re
 /// (a required path with no count is what fails the main job).
 pub(crate) fn print_coverage(out: &mut impl Write, coverage: &Coverage) -> io::Result<()> {
     writeln!(out, "rule paths replayed on mls-rs (all conformance runs):")?;
-    writeln!(out, "  {:<5} {:<60} {:>10}", "rule", "path", "times")?;
+    writeln!(out, "  {:<5} {:<72} {:>10}", "rule", "path", "times")?;
     for (rule, path) in REQUIRED {
         let n = coverage.count(path);
         let mark = if n == 0 { "  NOT REACHED" } else { "" };
-        writeln!(out, "  {rule:<5} {:<60} {n:>10}{mark}", path.describe())?;
+        writeln!(out, "  {rule:<5} {:<72} {n:>10}{mark}", path.describe())?;
     }
     for (path, n) in coverage.iter() {
         if !REQUIRED.iter().any(|(_, p)| p == path) {
-            writeln!(out, "  {:<5} {:<60} {n:>10}", "", path.describe())?;
+            writeln!(out, "  {:<5} {:<72} {n:>10}", "", path.describe())?;
         }
     }
     Ok(())

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use appsync_model::{
-    Action, AppSyncModel, Commit, Message, Outcome, Proposal, ProposalList, Reason, State, rules,
+    Action, AppSyncDefect, AppSyncModel, Commit, Message, Outcome, Proposal, ProposalList, Reason,
+    State, rules,
 };
 
 /// Where in the rules a step went.
@@ -20,6 +21,9 @@ pub enum Place {
     Refused,
     /// The committer left a cached proposal out (Send, by reference).
     Dropped,
+    /// The committer left a cached AppSync out for its own by-value
+    /// GroupContextExtensions proposal (Send, R4).
+    DroppedForOwnGce,
     /// A receiver rejected a commit (Receive).
     RejectedCommit,
     /// A receiver rejected a commit for a proposal it carries by reference
@@ -36,9 +40,10 @@ pub enum Place {
 
 impl Place {
     /// Every place, in the table's order.
-    pub const ALL: [Place; 7] = [
+    pub const ALL: [Place; 8] = [
         Place::Refused,
         Place::Dropped,
+        Place::DroppedForOwnGce,
         Place::RejectedCommit,
         Place::RejectedByReference,
         Place::RejectedProposal,
@@ -54,11 +59,29 @@ pub struct RulePath {
     pub place: Place,
     /// Why, if it is a refusal, drop or rejection.
     pub reason: Option<Reason>,
+    /// For a rejection of an AppSync whose bytes do not decode (R2): the
+    /// defect, and so the codec error the harness checked mls-rs reported.
+    pub defect: Option<AppSyncDefect>,
 }
 
 impl RulePath {
-    const fn new(place: Place, reason: Option<Reason>) -> Self {
-        Self { place, reason }
+    /// A path for `reason` at `place`.
+    pub const fn new(place: Place, reason: Option<Reason>) -> Self {
+        Self {
+            place,
+            reason,
+            defect: None,
+        }
+    }
+
+    /// A receiver rejecting a commit for an AppSync whose bytes have
+    /// `defect` (R2).
+    pub const fn undecodable(defect: AppSyncDefect) -> Self {
+        Self {
+            place: Place::RejectedCommit,
+            reason: Some(Reason::MalformedAppSync),
+            defect: Some(defect),
+        }
     }
 
     /// The path that [`Self::describe`] puts in these words, if any (shard
@@ -72,6 +95,7 @@ impl RulePath {
                     .clone()
                     .map(move |reason| RulePath::new(place, reason))
             })
+            .chain(AppSyncDefect::ALL.into_iter().map(RulePath::undecodable))
             .find(|path| path.describe() == text)
     }
 
@@ -80,20 +104,30 @@ impl RulePath {
         let place = match self.place {
             Place::Refused => "committer refuses by value",
             Place::Dropped => "committer drops by reference",
+            Place::DroppedForOwnGce => "committer drops by reference for its own GCE by value",
             Place::RejectedCommit => "receiver rejects commit",
             Place::RejectedByReference => "receiver rejects commit (by reference)",
             Place::RejectedProposal => "receiver rejects proposal on arrival",
             Place::AppliedByValue => "receiver applies AppSync by value",
             Place::AppliedByReference => "receiver applies AppSync by reference",
         };
-        match self.reason {
-            Some(reason) => format!("{place}: {reason:?}"),
-            None => place.to_string(),
+        let codec = self.defect.map(|defect| match defect {
+            AppSyncDefect::Truncated => "Truncated",
+            AppSyncDefect::TrailingBytes => "TrailingBytes",
+            AppSyncDefect::NonMinimalLength => "InvalidLength: not minimal",
+            AppSyncDefect::TooLongLength => "InvalidLength: 2^30",
+        });
+        match (self.reason, codec) {
+            (Some(reason), Some(codec)) => format!("{place}: {reason:?} ({codec})"),
+            (Some(reason), None) => format!("{place}: {reason:?}"),
+            (None, _) => place.to_string(),
         }
     }
 }
 
-/// The paths the main job must reach, each with the rule it exercises.
+/// The paths the main job must reach, each with the rule it exercises. R2's
+/// rows are one per codec error path (the defect of the AppSync's bytes,
+/// [`RulePath::undecodable`]).
 /// Left out, because nothing can take them on mls-rs: a by-reference drop
 /// for R7 (a proposal from an unauthorized sender is rejected on arrival, so
 /// it never reaches a committer's cache) and for R10 (no honest member
@@ -102,6 +136,10 @@ pub const REQUIRED: &[(&str, RulePath)] = {
     use Place::*;
     use Reason::*;
     &[
+        ("R2", RulePath::undecodable(AppSyncDefect::Truncated)),
+        ("R2", RulePath::undecodable(AppSyncDefect::TrailingBytes)),
+        ("R2", RulePath::undecodable(AppSyncDefect::NonMinimalLength)),
+        ("R2", RulePath::undecodable(AppSyncDefect::TooLongLength)),
         ("R3", RulePath::new(Refused, Some(UnknownApplicationId))),
         ("R3", RulePath::new(Dropped, Some(UnknownApplicationId))),
         (
@@ -114,6 +152,7 @@ pub const REQUIRED: &[(&str, RulePath)] = {
         ),
         ("R4", RulePath::new(Refused, Some(AppSyncWithGce))),
         ("R4", RulePath::new(Dropped, Some(AppSyncWithGce))),
+        ("R4", RulePath::new(DroppedForOwnGce, Some(AppSyncWithGce))),
         ("R4", RulePath::new(RejectedCommit, Some(AppSyncWithGce))),
         ("R5", RulePath::new(Refused, Some(DuplicateApplicationId))),
         ("R5", RulePath::new(Dropped, Some(DuplicateApplicationId))),
@@ -169,14 +208,14 @@ pub struct Coverage(BTreeMap<RulePath, usize>);
 
 impl Coverage {
     fn add(&mut self, place: Place, reason: Option<Reason>, n: usize) {
-        if n > 0 {
-            *self.0.entry(RulePath::new(place, reason)).or_default() += n;
-        }
+        self.insert(RulePath::new(place, reason), n);
     }
 
     /// Counts `path` `n` more times.
     pub fn insert(&mut self, path: RulePath, n: usize) {
-        self.add(path.place, path.reason, n);
+        if n > 0 {
+            *self.0.entry(path).or_default() += n;
+        }
     }
 
     /// A commit the model's committer refuses, for `reason`.
@@ -193,8 +232,17 @@ impl Coverage {
         after: &State,
     ) {
         if let Action::Commit { member, by_value } = *action {
-            for (_, reason) in model.commit_drops(before, member as usize, by_value) {
-                self.add(Place::Dropped, Some(reason), 1);
+            for (item, reason) in model.commit_drops(before, member as usize, by_value) {
+                // A cached AppSync dropped for R4 meets the committer's own
+                // GroupContextExtensions proposal (cached ones come after
+                // the AppSyncs are judged).
+                let own_gce = reason == Reason::AppSyncWithGce
+                    && matches!(item.proposal, Proposal::AppSync(_));
+                let place = match own_gce {
+                    true => Place::DroppedForOwnGce,
+                    false => Place::Dropped,
+                };
+                self.add(place, Some(reason), 1);
             }
             return;
         }
@@ -204,6 +252,12 @@ impl Coverage {
         let message = before.log.get(at);
         match (message, after.members[m].last) {
             (Some(Message::Commit(commit)), Outcome::Rejected(reason)) => {
+                if let (Reason::MalformedAppSync, Some(defect)) =
+                    (reason, commit.undecodable_by_value)
+                {
+                    // The harness checked the codec error (`step.rs`).
+                    return self.insert(RulePath::undecodable(defect), 1);
+                }
                 let place = match rejected_for_by_reference(model, before, m, commit, reason) {
                     true => Place::RejectedByReference,
                     false => Place::RejectedCommit,

@@ -5,8 +5,10 @@
 //! search met them.
 
 use appsync_model::{
-    Action, AppSync as ModelAppSync, AppSyncModel, Message, Proposal, Sender, State,
+    Action, AppSync as ModelAppSync, AppSyncDefect, AppSyncModel, Message, Outcome, Proposal,
+    Reason, Sender, State,
 };
+use mls_appsync::{AppSyncError, CodecError};
 use stateright::Model;
 
 use super::view::{Difference, compare};
@@ -130,7 +132,55 @@ pub(crate) fn step_and_compare(
         Err(other) => return Err(other.into()),
     }
     compare_at(model, after, world, path)?;
+    compare_codec_error(before, action, after, world, path)?;
     Ok(compare_carried(before, action, after, world, path)?)
+}
+
+/// After a delivery the model rejects for an AppSync whose bytes do not
+/// decode (R2), the real member must have rejected it for the codec error
+/// the defect makes: the views compare only the class (`MalformedAppSync`),
+/// this compares which error path of the codec's reader was taken.
+fn compare_codec_error(
+    before: &State,
+    action: &Action,
+    after: &State,
+    world: &RealWorld,
+    path: &[Action],
+) -> Result<(), Divergence> {
+    let Some((m, at)) = action.delivery(before) else {
+        return Ok(());
+    };
+    let (Some(Message::Commit(commit)), Outcome::Rejected(Reason::MalformedAppSync)) =
+        (before.log.get(at), after.members[m].last)
+    else {
+        return Ok(());
+    };
+    let Some(defect) = commit.undecodable_by_value else {
+        return Ok(());
+    };
+    let real = &world.last_app_sync_error[m];
+    let agrees = match real {
+        Some(AppSyncError::MalformedAppSync(error)) => codec_error_of(defect, error),
+        _ => false,
+    };
+    if agrees {
+        return Ok(());
+    }
+    let detail = format!(
+        "member {m} rejects an AppSync whose bytes do not decode ({defect:?}); mls-rs reports {real:?}"
+    );
+    Err(Divergence::new(path, Difference::Step { detail }))
+}
+
+/// Whether `error` is the codec error that bytes with `defect` make.
+pub fn codec_error_of(defect: AppSyncDefect, error: &CodecError) -> bool {
+    match defect {
+        AppSyncDefect::Truncated => *error == CodecError::Truncated,
+        AppSyncDefect::TrailingBytes => matches!(error, CodecError::TrailingBytes { count: 1 }),
+        AppSyncDefect::NonMinimalLength | AppSyncDefect::TooLongLength => {
+            *error == CodecError::InvalidLength
+        }
+    }
 }
 
 /// After a delivery that applied a commit, the AppSyncs the real member

@@ -20,6 +20,7 @@ pub fn reason_class(reason: Reason) -> RejectionReason {
         Reason::WrongEpoch => RejectionReason::WrongEpoch,
         Reason::UnknownProposal => RejectionReason::UnknownProposal,
         Reason::AuthenticationFailure => RejectionReason::AuthenticationFailure,
+        Reason::MalformedAppSync => RejectionReason::MalformedAppSync,
         // Model-only variant; `world::supported` refuses it.
         Reason::GceChangesApplicationStates => RejectionReason::Other,
     }

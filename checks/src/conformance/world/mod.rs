@@ -7,6 +7,8 @@
 
 mod play;
 
+pub use play::undecodable_app_sync;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,8 +19,8 @@ use appsync_model::{AppSyncConfig, GcePolicy};
 use mls_appsync::constants::DEFAULT_CIPHER_SUITE;
 use mls_appsync::forge::ForgingRules;
 use mls_appsync::{
-    AppSyncGroupExt, AppSyncRules, ApplicationState, CommittedAppSync, ExternalSender,
-    RejectionReason, UnknownIdPolicy, WireFormatPolicy, create_members,
+    AppSyncError, AppSyncGroupExt, AppSyncRules, ApplicationState, CommittedAppSync,
+    ExternalSender, RejectionReason, UnknownIdPolicy, WireFormatPolicy, create_members,
 };
 use mls_rs_crypto_awslc::AwsLcCryptoProvider;
 
@@ -163,6 +165,9 @@ pub struct RealWorld {
     pub last: Vec<Observed>,
     /// The error behind each member's last rejection, for reports.
     pub last_error: Vec<Option<String>>,
+    /// The AppSync rules' error behind each member's last rejection, if the
+    /// rules rejected it (compared where the model names a codec defect).
+    pub last_app_sync_error: Vec<Option<AppSyncError>>,
     /// The AppSyncs of the last commit each member applied, with who sent
     /// each and how it came (compared with the model's commit).
     pub last_carried: Vec<Option<Vec<CommittedAppSync>>>,
@@ -275,6 +280,7 @@ impl RealWorld {
         Ok(Self {
             last: vec![Observed::Nothing; members.len()],
             last_error: vec![None; members.len()],
+            last_app_sync_error: vec![None; members.len()],
             last_carried: vec![None; members.len()],
             queues: vec![Queue::default(); members.len()],
             newest: members[0].clone(),

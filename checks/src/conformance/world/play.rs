@@ -2,15 +2,17 @@
 //! operations on real groups, and the delivery service hands real messages
 //! to real members in the model's order.
 
+use mls_rs::group::proposal::CustomProposal;
 use std::sync::Arc;
 
 use mls_rs::{Extension, ExtensionList, MlsMessage, WireFormat};
 
 use appsync_model::semantics::Item;
 use appsync_model::{
-    Action, AppSyncConfig, AppSyncModel, ByValue, Forgery, Proposal, Sender, State, StatesDefect,
+    Action, AppSyncConfig, AppSyncDefect, AppSyncModel, ByValue, Forgery, Proposal, Sender, State,
+    StatesDefect,
 };
-use mls_appsync::constants::APPLICATION_STATES_EXTENSION_TYPE;
+use mls_appsync::constants::{APP_SYNC_PROPOSAL_TYPE, APPLICATION_STATES_EXTENSION_TYPE};
 use mls_appsync::extension::with_application_states;
 use mls_appsync::external::propose_app_sync_external;
 use mls_appsync::forge::{
@@ -20,7 +22,7 @@ use mls_appsync::forge::{
 use mls_appsync::proposal::to_custom_proposal;
 use mls_appsync::{
     AppSync, AppSyncGroupExt, ApplicationState, Processed, RejectionReason, WireFormatPolicy,
-    WrapsAppSyncRules,
+    WrapsAppSyncRules, app_sync_error,
 };
 
 use super::{Entry, Observed, RealWorld, WorldError, blob, initial_states, mls};
@@ -134,6 +136,12 @@ impl RealWorld {
                         to_custom_proposal(&real_app_sync(a))
                             .map_err(|e| WorldError::Forge(e.to_string()))?,
                     );
+                }
+                if let Some(defect) = commit.undecodable_by_value {
+                    proposals.push(CustomProposal::new(
+                        APP_SYNC_PROPOSAL_TYPE,
+                        undecodable_app_sync(defect),
+                    ));
                 }
                 let (group, rules) = self
                     .adversary
@@ -260,11 +268,16 @@ impl RealWorld {
         if !keep {
             self.queues[m].mark_processed(at);
         }
-        (self.last[m], self.last_error[m]) = match outcome {
-            Ok(_) => (Observed::Accepted, None),
+        (
+            self.last[m],
+            self.last_error[m],
+            self.last_app_sync_error[m],
+        ) = match outcome {
+            Ok(_) => (Observed::Accepted, None, None),
             Err(rejected) => (
                 Observed::Rejected(rejected.reason),
                 Some(rejected.error.to_string()),
+                app_sync_error(&rejected.error),
             ),
         };
         Ok(())
@@ -303,6 +316,11 @@ fn real_cached(
                 "no member proposes an ill-formed GroupContextExtensions".into(),
             ));
         }
+        Proposal::UndecodableAppSync(_) => {
+            return Err(WorldError::Forge(
+                "no member proposes an AppSync that does not decode".into(),
+            ));
+        }
     };
     Ok((sender, proposal))
 }
@@ -334,8 +352,34 @@ fn gce_extensions(
             }
             encode(states)
         }
-        Proposal::Gce | Proposal::AppSync(_) => encode(initial),
+        Proposal::Gce | Proposal::AppSync(_) | Proposal::UndecodableAppSync(_) => encode(initial),
     }
+}
+
+/// The bytes of a model AppSync whose bytes do not decode (R2): `app1`
+/// set to the adversary's value, broken as `defect` says. Each reaches one
+/// error path of the codec's in-place reader (`mls_appsync::codec`), and
+/// together they use the four sizes of the variable-length length prefix
+/// (RFC 9420, section 2.1.2).
+pub fn undecodable_app_sync(defect: AppSyncDefect) -> Vec<u8> {
+    let mut bytes = 1u32.to_be_bytes().to_vec();
+    let value = appsync_model::semantics::ADVERSARY_VALUE;
+    match defect {
+        // A 2-byte prefix announcing 64 bytes; one follows.
+        AppSyncDefect::Truncated => bytes.extend_from_slice(&[0x40, 0x40, value]),
+        // A well-formed AppSync, then one more byte.
+        AppSyncDefect::TrailingBytes => bytes.extend_from_slice(&[0x01, value, 0x00]),
+        // A 4-byte prefix for the length 1, which fits one byte.
+        AppSyncDefect::NonMinimalLength => {
+            bytes.extend_from_slice(&[0x80, 0x00, 0x00, 0x01, value])
+        }
+        // An 8-byte prefix announcing 2^30 bytes, one more than a vector
+        // may hold.
+        AppSyncDefect::TooLongLength => {
+            bytes.extend_from_slice(&[0xc0, 0, 0, 0, 0x40, 0, 0, 0, value])
+        }
+    }
+    bytes
 }
 
 /// Member `m`'s handshake messages go in the format its policy says: odd
