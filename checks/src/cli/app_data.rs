@@ -14,6 +14,8 @@ use stateright::{Checker, Expectation, Model};
 use appsync_model::app_data::properties::{SOMETIMES, finding};
 use appsync_model::app_data::{PRESETS, Preset, format_path, shortest_discoveries};
 
+use super::report::{exit_code, verdict_line};
+
 /// Checks `presets` (all of them when `None`) with `threads` checker
 /// threads; fails on an `always` property a preset does not list among its
 /// findings, and, when every preset runs, on a witness none reaches.
@@ -86,19 +88,7 @@ pub fn run(
             )?;
         }
     }
-    writeln!(
-        out,
-        "{}",
-        if failed {
-            "FAILED"
-        } else {
-            "all checks passed"
-        }
-    )?;
+    writeln!(out, "{}", verdict_line(failed))?;
     out.flush()?;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(failed))
 }

@@ -19,6 +19,7 @@ use appsync_model::presets::{self, PRESETS, Preset};
 use super::config::{ConfigArgs, ProfileArg, app_data_preset_parser};
 use super::flags::config_flags;
 use super::progress::{bar, spinner};
+use super::report::{exit_code, verdict_line};
 use super::run::Run;
 use crate::conformance::coverage::Coverage;
 use crate::conformance::{exhaustive, honest_rules};
@@ -281,20 +282,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 unreached.join(", ")
             )?;
         }
-        writeln!(
-            out,
-            "{}",
-            if failed {
-                "FAILED"
-            } else {
-                "all checks passed"
-            }
-        )?;
+        writeln!(out, "{}", verdict_line(failed))?;
     }
     out.flush()?;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(failed))
 }

@@ -4,6 +4,7 @@
 //! the property, a complete replay command and its chart.
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 
 use appsync_model::display::config_text;
 
@@ -138,4 +139,22 @@ pub(crate) fn print_coverage(out: &mut impl Write, coverage: &Coverage) -> io::R
         }
     }
     Ok(())
+}
+
+/// The last line of `check` (either profile): whether everything passed.
+pub fn verdict_line(failed: bool) -> &'static str {
+    if failed {
+        "FAILED"
+    } else {
+        "all checks passed"
+    }
+}
+
+/// The exit status of `check` (either profile): 1 when something failed.
+pub fn exit_code(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
