@@ -7,25 +7,11 @@
 use appsync_model::presets::{self, PRESETS};
 use appsync_model::properties::{self, *};
 use appsync_model::*;
-use stateright::{Checker, Expectation, Model};
+use stateright::{Expectation, Model};
 use std::collections::BTreeSet;
 
-/// Checks `cfg` exhaustively with DFS (optionally with symmetry) and returns
-/// (unique states, names of discovered properties).
-fn check(cfg: AppSyncConfig, symmetry: bool) -> (usize, BTreeSet<&'static str>) {
-    let builder = cfg.into_model().checker();
-    let builder = if symmetry {
-        builder.symmetry()
-    } else {
-        builder
-    };
-    let checker = builder.spawn_dfs().join();
-    assert!(checker.is_done());
-    (
-        checker.unique_state_count(),
-        checker.discoveries().keys().copied().collect(),
-    )
-}
+mod common;
+use common::check;
 
 /// The names of the model's properties with `expectation`.
 fn named(expectation: Expectation) -> BTreeSet<&'static str> {

@@ -6,22 +6,10 @@
 use appsync_model::presets::TWO_VALUES;
 use appsync_model::properties::*;
 use appsync_model::*;
-use stateright::{Checker, Model};
 use std::collections::BTreeSet;
 
-fn check(cfg: AppSyncConfig, symmetry: bool) -> (usize, BTreeSet<&'static str>) {
-    let builder = cfg.into_model().checker();
-    let builder = if symmetry {
-        builder.symmetry()
-    } else {
-        builder
-    };
-    let checker = builder.spawn_dfs().join();
-    (
-        checker.unique_state_count(),
-        checker.discoveries().keys().copied().collect(),
-    )
-}
+mod common;
+use common::check;
 
 /// Under re-read, with and without symmetry: every `always` property holds
 /// (the lost update included, in three epochs), and the witness is reached.
