@@ -287,6 +287,7 @@ pub fn why(model: &AppSyncModel, property: &str, states: &[State], actions: &[Ac
         | p::FORGED_UNKNOWN_REJECTED
         | p::FORGED_MISMATCH_REJECTED
         | p::FORGED_ILL_FORMED_REJECTED
+        | p::FORGED_UNDECODABLE_REJECTED
         | p::NON_MEMBER_REJECTED => {
             rejected_by(&|o| matches!(o, Outcome::Rejected(r) if r != Reason::WrongEpoch))
                 .map(|t| format!("{t}: the message is refused and its state unchanged"))

@@ -29,6 +29,7 @@ pub const FORGED_DUPLICATE_REJECTED: &str = "forged duplicate id rejected";
 pub const FORGED_UNKNOWN_REJECTED: &str = "forged unknown id rejected";
 pub const FORGED_ILL_FORMED_REJECTED: &str = "forged ill-formed application_states rejected";
 pub const FORGED_MISMATCH_REJECTED: &str = "forged state mismatch rejected";
+pub const FORGED_UNDECODABLE_REJECTED: &str = "forged undecodable AppSync rejected";
 pub const NON_MEMBER_REJECTED: &str = "non-member proposal rejected";
 pub const EXTERNAL_COMMIT_REJECTED: &str = "external commit with AppSync rejected";
 pub const CONCURRENT_COMMITS_ONE_WINS: &str = "concurrent commits, one wins";
@@ -186,6 +187,17 @@ pub fn all() -> Vec<Claim> {
             FORGED_MISMATCH_REJECTED,
             |_: &M, s: &State| rejected(s, Reason::StateMismatch),
         )),
+        Claim {
+            property: Property::sometimes(FORGED_UNDECODABLE_REJECTED, |_: &M, s: &State| {
+                rejected(s, Reason::MalformedAppSync)
+            }),
+            excuse: |cfg| {
+                needs_adversary(cfg).or(needs(
+                    cfg.undecodable_app_syncs,
+                    "needs the adversary's undecodable AppSyncs",
+                ))
+            },
+        },
         Claim::of_forgery(Property::sometimes(
             FORGED_ILL_FORMED_REJECTED,
             |_: &M, s: &State| rejected(s, Reason::InvalidApplicationStates),

@@ -122,8 +122,9 @@ fn rule_paths_drop_and_violate_nothing() {
     }
 }
 
-const BY_REFERENCE_WITNESSES: [&str; 6] = [
+const BY_REFERENCE_WITNESSES: [&str; 7] = [
     FORGED_GCE_REJECTED,
+    FORGED_UNDECODABLE_REJECTED,
     FORGED_UNKNOWN_REJECTED,
     FORGED_DUPLICATE_REJECTED,
     FORGED_MISMATCH_REJECTED,
