@@ -5,7 +5,9 @@
 //!
 //! Stateright 0.31 cannot give this: its checkers overwrite a property's
 //! discovery each time a later state also satisfies it, so even its BFS
-//! reports a longer path than the shortest.
+//! reports a longer path than the shortest. The search serves any model of
+//! this crate: the AppSync model and the successor's
+//! ([`app_data`](crate::app_data)).
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashSet, VecDeque};
@@ -13,14 +15,13 @@ use std::hash::{Hash, Hasher};
 
 use crate::config::AppSyncConfig;
 use crate::model::{Action, AppSyncModel};
-use crate::state::State;
 use stateright::{Expectation, Model, Property};
 
-/// What a search found.
-#[derive(Clone, Debug, Default)]
-pub struct Shortest {
+/// What a search found (paths of `A`, the model's actions).
+#[derive(Clone, Debug)]
+pub struct Shortest<A = Action> {
     /// Per discovered property, a shortest path to its discovery.
-    pub paths: BTreeMap<&'static str, Vec<Action>>,
+    pub paths: BTreeMap<&'static str, Vec<A>>,
     /// Unique states the search visited.
     pub states: usize,
     /// Whether the search ended because every wanted property was found or
@@ -30,7 +31,17 @@ pub struct Shortest {
     pub complete: bool,
 }
 
-fn fingerprint(state: &State) -> u64 {
+impl<A> Default for Shortest<A> {
+    fn default() -> Self {
+        Self {
+            paths: BTreeMap::new(),
+            states: 0,
+            complete: false,
+        }
+    }
+}
+
+fn fingerprint(state: &impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     state.hash(&mut hasher);
     hasher.finish()
@@ -38,7 +49,7 @@ fn fingerprint(state: &State) -> u64 {
 
 /// Whether `state` is a discovery of `property`: it violates an `always`
 /// (or `eventually`) property, or satisfies a `sometimes` one.
-fn discovered(model: &AppSyncModel, property: &Property<AppSyncModel>, state: &State) -> bool {
+fn discovered<M: Model>(model: &M, property: &Property<M>, state: &M::State) -> bool {
     let holds = (property.condition)(model, state);
     match property.expectation {
         Expectation::Sometimes => holds,
@@ -48,18 +59,29 @@ fn discovered(model: &AppSyncModel, property: &Property<AppSyncModel>, state: &S
 
 /// Shortest paths to the discoveries of the `wanted` properties of `model`,
 /// visiting at most `max_states` unique states.
-pub fn shortest_discoveries(model: &AppSyncModel, wanted: &[&str], max_states: usize) -> Shortest {
-    let mut pending: Vec<Property<AppSyncModel>> = model
+pub fn shortest_discoveries<M>(model: &M, wanted: &[&str], max_states: usize) -> Shortest<M::Action>
+where
+    M: Model,
+    M::State: Hash,
+    M::Action: Clone,
+{
+    let mut pending: Vec<Property<M>> = model
         .properties()
         .into_iter()
         .filter(|p| wanted.contains(&p.name))
         .collect();
     let mut found = Shortest::default();
-    // Each visited state: its parent's index and the action from it.
-    let mut tree: Vec<(usize, Option<Action>)> = vec![(0, None)];
-    let initial = model.initial_state();
-    let mut seen = HashSet::from([fingerprint(&initial)]);
-    let mut queue = VecDeque::from([(initial, 0usize)]);
+    // Each visited state: its parent's index and the action from it (none
+    // for an initial state).
+    let mut tree: Vec<(usize, Option<M::Action>)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut queue = VecDeque::new();
+    for initial in model.init_states() {
+        if seen.insert(fingerprint(&initial)) {
+            tree.push((tree.len(), None));
+            queue.push_back((initial, tree.len() - 1));
+        }
+    }
     let mut actions = Vec::new();
     while let Some((state, node)) = queue.pop_front() {
         pending.retain(|property| {
@@ -79,7 +101,7 @@ pub fn shortest_discoveries(model: &AppSyncModel, wanted: &[&str], max_states: u
         actions.clear();
         model.actions(&state, &mut actions);
         for action in actions.drain(..) {
-            let Some(next) = model.next_state(&state, action) else {
+            let Some(next) = model.next_state(&state, action.clone()) else {
                 continue;
             };
             if !model.within_boundary(&next) || !seen.insert(fingerprint(&next)) {
@@ -95,11 +117,11 @@ pub fn shortest_discoveries(model: &AppSyncModel, wanted: &[&str], max_states: u
 }
 
 /// The actions from the initial state to `node`.
-fn path_to(tree: &[(usize, Option<Action>)], mut node: usize) -> Vec<Action> {
+fn path_to<A: Clone>(tree: &[(usize, Option<A>)], mut node: usize) -> Vec<A> {
     let mut path = Vec::new();
-    while let (parent, Some(action)) = tree[node] {
-        path.push(action);
-        node = parent;
+    while let (parent, Some(action)) = &tree[node] {
+        path.push(action.clone());
+        node = *parent;
     }
     path.reverse();
     path

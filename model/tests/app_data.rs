@@ -5,10 +5,11 @@
 
 use appsync_model::Profile;
 use appsync_model::app_data::config::{self, AduConfig, PRESETS};
+use appsync_model::app_data::format_path;
 use appsync_model::app_data::properties::*;
 use appsync_model::app_data::rules::{self, Direction, Faults, Rules, Violation};
 use appsync_model::app_data::types::*;
-use appsync_model::app_data::{format_path, shortest_discoveries};
+use appsync_model::shortest_discoveries;
 use stateright::{Checker, Model};
 use std::collections::BTreeSet;
 
@@ -217,7 +218,7 @@ fn lost_update_under_replace_shortest_paths() {
         ("replace-retry", two_members),
     ] {
         let model = preset(name).into_model();
-        let (paths, _) = shortest_discoveries(&model, &[NO_LOST_UPDATE]);
+        let paths = shortest_discoveries(&model, &[NO_LOST_UPDATE], usize::MAX).paths;
         assert_eq!(format_path(&paths[NO_LOST_UPDATE]), path, "{name}");
     }
 }
@@ -228,7 +229,7 @@ fn lost_update_under_replace_shortest_paths() {
 #[test]
 fn lost_update_under_cas_needs_a_stale_remove() {
     let model = preset("cas-retry").into_model();
-    let (paths, _) = shortest_discoveries(&model, &[NO_LOST_UPDATE]);
+    let paths = shortest_discoveries(&model, &[NO_LOST_UPDATE], usize::MAX).paths;
     assert_eq!(
         format_path(&paths[NO_LOST_UPDATE]),
         "propose(m0,Update(1)) commit(m0,Nothing) deliver(m1) propose(m1,Remove(1)) deliver(m1) \
@@ -655,7 +656,7 @@ fn survey() {
         let (states, found) = check(cfg.clone());
         let model = cfg.into_model();
         let wanted: Vec<&str> = found.iter().copied().collect();
-        let (paths, _) = shortest_discoveries(&model, &wanted);
+        let paths = shortest_discoveries(&model, &wanted, usize::MAX).paths;
         println!("{label}: {states} states");
         for (name, path) in paths {
             let kind = if ALWAYS.contains(&name) {

@@ -12,7 +12,8 @@ use std::time::Instant;
 use stateright::{Checker, Expectation, Model};
 
 use appsync_model::app_data::properties::{SOMETIMES, finding};
-use appsync_model::app_data::{PRESETS, Preset, format_path, shortest_discoveries};
+use appsync_model::app_data::{PRESETS, Preset, format_path};
+use appsync_model::shortest_discoveries;
 
 use super::report::{exit_code, verdict_line};
 
@@ -42,7 +43,7 @@ pub fn run(
             .join();
         let elapsed = started.elapsed();
         let found: Vec<&'static str> = checker.discoveries().keys().copied().collect();
-        let (paths, _) = shortest_discoveries(&model, &found);
+        let paths = shortest_discoveries(&model, &found, usize::MAX).paths;
         writeln!(
             out,
             "{} (app-data-update: {}): {} unique states in {:.2?}",

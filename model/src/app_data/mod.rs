@@ -62,10 +62,6 @@ pub mod properties;
 pub mod rules;
 pub mod types;
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
-
-use stateright::Model;
-
 pub use config::{AduConfig, PRESETS, Preset};
 pub use model::{Action, AduModel, State};
 
@@ -103,60 +99,6 @@ impl Profile {
             Profile::AppDataUpdate => PRESETS.iter().map(|p| p.name).collect(),
         }
     }
-}
-
-/// One breadth-first pass: for each property in `wanted`, a shortest path
-/// to the first state that discovers it (violates an `always` property,
-/// satisfies a `sometimes` one), and the number of states visited.
-pub fn shortest_discoveries(
-    model: &AduModel,
-    wanted: &[&str],
-) -> (BTreeMap<&'static str, Vec<Action>>, usize) {
-    let mut pending: Vec<_> = model
-        .properties()
-        .into_iter()
-        .filter(|p| wanted.contains(&p.name))
-        .collect();
-    let mut found = BTreeMap::new();
-    let mut tree: Vec<(usize, Option<Action>)> = vec![(0, None)];
-    let initial = model.initial_state();
-    let mut seen = HashSet::from([initial.clone()]);
-    let mut queue = VecDeque::from([(initial, 0usize)]);
-    let mut actions = Vec::new();
-    while let Some((state, node)) = queue.pop_front() {
-        pending.retain(|p| {
-            let holds = (p.condition)(model, &state);
-            let discovered = match p.expectation {
-                stateright::Expectation::Always => !holds,
-                _ => holds,
-            };
-            if discovered {
-                let mut path = Vec::new();
-                let mut at = node;
-                while let (parent, Some(action)) = tree[at] {
-                    path.push(action);
-                    at = parent;
-                }
-                path.reverse();
-                found.insert(p.name, path);
-            }
-            !discovered
-        });
-        if pending.is_empty() {
-            break;
-        }
-        actions.clear();
-        model.actions(&state, &mut actions);
-        for action in actions.drain(..) {
-            if let Some(next) = model.next_state(&state, action)
-                && seen.insert(next.clone())
-            {
-                tree.push((node, Some(action)));
-                queue.push_back((next, tree.len() - 1));
-            }
-        }
-    }
-    (found, seen.len())
 }
 
 /// `path` as text: one action per step, in the model's words.
