@@ -5,7 +5,7 @@
 //! [`semantics`](crate::semantics) says; here is only how it is packed.
 
 use crate::semantics::{
-    AppSync, AppSyncDefect, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal,
+    AppSync, ApplicationId, ApplicationState, Item, MAX_IDS, MAX_MEMBERS, Proposal,
     SECOND_VALUE_OFFSET, Sender, StatesDefect, is_second_value, writer_value,
 };
 use std::fmt;
@@ -177,15 +177,6 @@ impl ProposalList {
         self.as_slice()
             .iter()
             .any(|i| matches!(i.proposal, Proposal::Gce | Proposal::IllFormedGce(_)))
-    }
-
-    /// The defect of the first AppSync of the list whose bytes do not
-    /// decode, if any (R2).
-    pub fn undecodable_app_sync(&self) -> Option<AppSyncDefect> {
-        self.as_slice().iter().find_map(|i| match i.proposal {
-            Proposal::UndecodableAppSync(defect) => Some(defect),
-            _ => None,
-        })
     }
 
     /// The defect of the first ill-formed GCE of the list, if any (R10).

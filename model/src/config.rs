@@ -140,8 +140,8 @@ impl AppSyncConfig {
 
     /// Checks the bounds the model supports, the ones [`into_model`] asserts:
     /// 2..=5 members, 1..=3 application ids, at most 2 by-value AppSyncs,
-    /// 1..=99 epochs, 1 or 2 values per writer, and for `by_value_unknown_ids` the "create" reading,
-    /// K <= 2 (both unknown ids K+1 and K+2 must be at most 4) and
+    /// 1..=99 epochs, 1 or 2 values per writer, and for
+    /// `by_value_unknown_ids` the "create" reading, K <= 2 (both unknown ids K+1 and K+2 must be at most 4) and
     /// `max_by_value == 2`. A command line should call this first and report
     /// the error; `into_model` panics on it.
     ///
