@@ -5,8 +5,8 @@
 //! search met them.
 
 use appsync_model::{
-    Action, AppSync as ModelAppSync, AppSyncDefect, AppSyncModel, Message, Outcome, Proposal,
-    Reason, Sender, State,
+    Action, AppSync as ModelAppSync, AppSyncDefect, AppSyncModel, Commit, Message, Outcome,
+    Proposal, Reason, Sender, State,
 };
 use mls_appsync::{AppSyncError, CodecError};
 use stateright::Model;
@@ -147,15 +147,12 @@ fn compare_codec_error(
     world: &RealWorld,
     path: &[Action],
 ) -> Result<(), Divergence> {
-    let Some((m, at)) = action.delivery(before) else {
+    let Some((m, commit)) = delivered_commit(before, action) else {
         return Ok(());
     };
-    let (Some(Message::Commit(commit)), Outcome::Rejected(Reason::MalformedAppSync)) =
-        (before.log.get(at), after.members[m].last)
+    let (Outcome::Rejected(Reason::MalformedAppSync), Some(defect)) =
+        (after.members[m].last, commit.undecodable_by_value)
     else {
-        return Ok(());
-    };
-    let Some(defect) = commit.undecodable_by_value else {
         return Ok(());
     };
     let real = &world.last_app_sync_error[m];
@@ -170,6 +167,16 @@ fn compare_codec_error(
         "member {m} rejects an AppSync whose bytes do not decode ({defect:?}); mls-rs reports {real:?}"
     );
     Err(Divergence::new(path, Difference::Step { detail }))
+}
+
+/// For a delivery of a commit in `before`: the member that processes it,
+/// and the commit. `None` for any other step.
+fn delivered_commit<'s>(before: &'s State, action: &Action) -> Option<(usize, &'s Commit)> {
+    let (m, at) = action.delivery(before)?;
+    match before.log.get(at) {
+        Some(Message::Commit(commit)) => Some((m, commit)),
+        _ => None,
+    }
 }
 
 /// Whether `error` is the codec error that bytes with `defect` make.
@@ -194,15 +201,12 @@ fn compare_carried(
     world: &RealWorld,
     path: &[Action],
 ) -> Result<(), Divergence> {
-    let Some((m, at)) = action.delivery(before) else {
+    let Some((m, commit)) = delivered_commit(before, action) else {
         return Ok(());
     };
-    let (Some(Message::Commit(commit)), true) = (
-        before.log.get(at),
-        after.members[m].epoch > before.members[m].epoch,
-    ) else {
+    if after.members[m].epoch <= before.members[m].epoch {
         return Ok(());
-    };
+    }
     let expected: Vec<String> = commit
         .proposals()
         .as_slice()
